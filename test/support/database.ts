@@ -1,0 +1,50 @@
+import { Client } from 'pg';
+import { randomBytes } from 'node:crypto';
+import { SERVER_URL_ENV, TEMPLATE_DB_ENV, withDatabase } from './database-url';
+
+export interface TestDatabase {
+  url: string;
+  name: string;
+  drop(): Promise<void>;
+}
+
+function serverAndTemplate(): { serverUrl: string; template: string } {
+  const serverUrl = process.env[SERVER_URL_ENV];
+  const template = process.env[TEMPLATE_DB_ENV];
+  if (!serverUrl || !template) throw new Error('test database server not prepared: run through jest (globalSetup)');
+  return { serverUrl, template };
+}
+
+async function adminQuery(sql: string): Promise<void> {
+  const admin = new Client({ connectionString: serverAndTemplate().serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(sql);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** A fresh, migrated database cloned from the run's template: one per test file. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const { serverUrl, template } = serverAndTemplate();
+  const name = `${template}_f${randomBytes(4).toString('hex')}`;
+  await adminQuery(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
+  return {
+    url: withDatabase(serverUrl, name),
+    name,
+    drop: () => adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+  };
+}
+
+/** An empty database (no migrations) for boot and migration tests. */
+export async function createEmptyDatabase(): Promise<TestDatabase> {
+  const { serverUrl, template } = serverAndTemplate();
+  const name = `${template}_f${randomBytes(4).toString('hex')}`;
+  await adminQuery(`CREATE DATABASE "${name}"`);
+  return {
+    url: withDatabase(serverUrl, name),
+    name,
+    drop: () => adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+  };
+}
