@@ -10,6 +10,9 @@ export function buildDataSourceOptions(url: string): DataSourceOptions {
     entities: ALL_ENTITIES,
     migrations: ALL_MIGRATIONS,
     migrationsTableName: 'migrations',
+    // gen_random_uuid() is built into Postgres 13+, so no extension has to be installed.
+    uuidExtension: 'pgcrypto',
+    installExtensions: false,
     synchronize: false,
     migrationsRun: false,
     extra: { max: 10 },

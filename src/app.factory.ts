@@ -1,0 +1,38 @@
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { SwaggerModule } from '@nestjs/swagger';
+import type { Logger } from 'pino';
+import { AppModule } from './app.module';
+import { AppConfig } from './common/config/app-config';
+import { DefaultErrorFormatter } from './common/errors/default-error.formatter';
+import { SurfaceExceptionFilter } from './common/errors/surface-exception.filter';
+import { SURFACE_ROUTES } from './common/errors/surface-routes';
+import { buildOpenApiDocument } from './common/http/openapi';
+import { createValidationPipe } from './common/http/validation.pipe';
+import { PinoNestLogger } from './common/logging/logger';
+import { requestLogging } from './common/logging/request-logging';
+
+/** Builds the whole HTTP application; main.ts and the end-to-end tests both use it. */
+export async function createApp(config: AppConfig, databaseUrl: string, logger: Logger): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, databaseUrl), {
+    bodyParser: false,
+    logger: new PinoNestLogger(logger),
+  });
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(requestLogging(logger));
+  app.enableCors({ origin: config.corsOrigins.length > 0 ? config.corsOrigins : false });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new SurfaceExceptionFilter(SURFACE_ROUTES, new DefaultErrorFormatter()));
+  app.enableShutdownHooks();
+  setupSwagger(app);
+  return app;
+}
+
+function setupSwagger(app: INestApplication): void {
+  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
+    jsonDocumentUrl: 'docs-json',
+    customSiteTitle: 'Calendar Bridge API',
+  });
+}

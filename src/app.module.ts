@@ -1,0 +1,32 @@
+import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { CommonModule } from './common/common.module';
+import { AppConfig } from './common/config/app-config';
+import { BodyParserMiddleware } from './common/http/body-parser.middleware';
+import { HttpMetricsMiddleware } from './common/observability/http-metrics.middleware';
+import { DatabaseModule } from './database/database.module';
+import { TenancyModule } from './tenancy/tenancy.module';
+
+@Module({})
+export class AppModule implements NestModule {
+  static forRoot(config: AppConfig, databaseUrl: string): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CommonModule.forConfig(config),
+        DatabaseModule.forUrl(databaseUrl),
+        ThrottlerModule.forRoot({
+          throttlers: [{ ttl: 60_000, limit: config.rateLimitPerMinute }],
+          skipIf: () => config.rateLimitPerMinute === 0,
+        }),
+        TenancyModule,
+      ],
+      providers: [{ provide: APP_GUARD, useClass: ThrottlerGuard }],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(HttpMetricsMiddleware, BodyParserMiddleware).forRoutes('*path');
+  }
+}

@@ -1,0 +1,31 @@
+/** The typed configuration object; built once at boot by loadConfig(). */
+export interface AppConfig {
+  nodeEnv: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  publicBaseUrl: string;
+  /** External Postgres; undefined means "start the embedded one". */
+  databaseUrl?: string;
+  embeddedPostgres: { dataDir: string; port: number };
+  dataDir: string;
+  encryptionKey: Buffer;
+  adminToken: string;
+  jwt: {
+    secret?: string;
+    jwksUrl?: string;
+    issuer?: string;
+    audience?: string;
+    tenantClaim: string;
+  };
+  sandbox: boolean;
+  google?: { clientId: string; clientSecret: string };
+  microsoft?: { clientId: string; clientSecret: string; tenant: string };
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  corsOrigins: string[];
+  /** Requests per minute per client IP on public endpoints; 0 disables. */
+  rateLimitPerMinute: number;
+  bodyLimitBytes: number;
+  sync: { pastDays: number; futureDays: number };
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,34 @@
+/**
+ * Codes shared by every surface. Each surface's formatter turns a code into its own
+ * wire shape (and may map it to a surface-specific code such as the ICS E17xx set).
+ */
+export const ErrorCode = {
+  BadJson: 'BAD_JSON',
+  PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
+  UnsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
+  ValidationFailed: 'VALIDATION_FAILED',
+  ApiKeyMissing: 'API_KEY_MISSING',
+  ApiKeyInvalid: 'API_KEY_INVALID',
+  Unauthorized: 'UNAUTHORIZED',
+  Forbidden: 'FORBIDDEN',
+  NotFound: 'NOT_FOUND',
+  Conflict: 'CONFLICT',
+  RateLimited: 'RATE_LIMITED',
+  Internal: 'INTERNAL',
+} as const;
+
+export type SharedErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** What every exception is reduced to before a surface formatter renders it. */
+export interface NormalizedError {
+  status: number;
+  /** A SharedErrorCode, or a surface-specific code carried by a DomainException. */
+  code: string;
+  message: string;
+  details?: FieldError[];
+}

@@ -1,0 +1,52 @@
+import 'reflect-metadata';
+import type { Logger } from 'pino';
+import { createApp } from './app.factory';
+import { ConfigError, loadConfig } from './common/config/load-config';
+import { createLogger } from './common/logging/logger';
+import { RunningDatabase, startEmbeddedPostgres } from './database/embedded-postgres';
+import { runMigrationsOnce } from './database/migration-runner';
+
+async function bootstrap(): Promise<void> {
+  const config = loadConfigOrExit();
+  const logger = createLogger(config);
+  const database = await openDatabase(config.databaseUrl, config.embeddedPostgres, logger);
+  const applied = await runMigrationsOnce(database.url);
+  logger.info({ applied }, applied.length ? 'migrations applied' : 'schema up to date');
+
+  const app = await createApp(config, database.url, logger);
+  await app.listen(config.port, config.host);
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info({ port, sandbox: config.sandbox, docs: `${config.publicBaseUrl}/docs` }, `listening on port ${port}`);
+  if (config.sandbox) logger.warn('SANDBOX MODE: providers are the built-in emulators; nothing reaches Google or Microsoft');
+
+  const shutdown = async (): Promise<void> => {
+    await app.close();
+    await database.stop();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown());
+  process.once('SIGINT', () => void shutdown());
+}
+
+function loadConfigOrExit(): ReturnType<typeof loadConfig> {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\nSee .env.example for every variable.\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
+}
+
+async function openDatabase(url: string | undefined, embedded: { dataDir: string; port: number }, logger: Logger): Promise<RunningDatabase> {
+  if (url) return { url, stop: async () => undefined };
+  return startEmbeddedPostgres(embedded, logger);
+}
+
+bootstrap().catch((error: unknown) => {
+  process.stderr.write(`Calendar Bridge failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

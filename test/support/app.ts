@@ -1,0 +1,58 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { createApp } from '../../src/app.factory';
+import { AppConfig } from '../../src/common/config/app-config';
+import { loadConfig } from '../../src/common/config/load-config';
+import { createLogger } from '../../src/common/logging/logger';
+import { createTestDatabase, TestDatabase } from './database';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  baseUrl: string;
+  config: AppConfig;
+  database: TestDatabase;
+  adminToken: string;
+  close(): Promise<void>;
+}
+
+/** The env a test app boots with; tests override single variables. */
+export function testEnv(databaseUrl: string, overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  return {
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATABASE_URL: databaseUrl,
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'cb-test-data-')),
+    ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    ADMIN_TOKEN: `test-admin-${randomBytes(12).toString('hex')}`,
+    JWT_SECRET: randomBytes(32).toString('base64'),
+    SANDBOX: 'false',
+    RATE_LIMIT_PER_MINUTE: '0',
+    LOG_LEVEL: 'silent',
+    ...overrides,
+  };
+}
+
+/** A real app on a real port against a fresh database cloned from the migrated template. */
+export async function startTestApp(overrides: Record<string, string | undefined> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const config = loadConfig(testEnv(database.url, overrides));
+  const app = await createApp(config, database.url, createLogger(config));
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    app,
+    baseUrl: `http://127.0.0.1:${port}`,
+    config,
+    database,
+    adminToken: config.adminToken,
+    close: async () => {
+      await app.close();
+      await database.drop();
+    },
+  };
+}

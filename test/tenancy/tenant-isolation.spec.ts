@@ -1,0 +1,130 @@
+import { Client } from 'pg';
+import { createHash } from 'node:crypto';
+import { startTestApp, TestApp } from '../support/app';
+import { createTenantWithKey, TenantFixture } from '../support/fixtures';
+import { http } from '../support/http';
+
+describe('tenancy over HTTP: isolation, keys, secrets at rest', () => {
+  let t: TestApp;
+  let a: TenantFixture;
+  let b: TenantFixture;
+  let admin: Record<string, string>;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = { 'x-admin-token': t.adminToken };
+    a = await createTenantWithKey(t.baseUrl, t.adminToken, 'Tenant A');
+    b = await createTenantWithKey(t.baseUrl, t.adminToken, 'Tenant B');
+  });
+  afterAll(() => t.close());
+
+  it("shows a key only its own tenant's organisation and keys", async () => {
+    const whoA = await http(t.baseUrl, 'GET', '/tenant', { headers: { cb_key: a.apiKey } });
+    expect(whoA.status).toBe(200);
+    expect(whoA.body.tenant.id).toBe(a.tenantId);
+
+    const keysA = await http(t.baseUrl, 'GET', '/tenant/api-keys', { headers: { 'x-api-key': a.apiKey } });
+    expect(keysA.status).toBe(200);
+    expect(keysA.body.map((k: { id: string }) => k.id)).toEqual([a.apiKeyId]);
+  });
+
+  it("cannot revoke another tenant's key, and that key keeps working", async () => {
+    const attempt = await http(t.baseUrl, 'DELETE', `/tenant/api-keys/${b.apiKeyId}`, { headers: { cb_key: a.apiKey } });
+    expect(attempt.status).toBe(404);
+    const stillWorks = await http(t.baseUrl, 'GET', '/tenant', { headers: { cb_key: b.apiKey } });
+    expect(stillWorks.status).toBe(200);
+    expect(stillWorks.body.tenant.id).toBe(b.tenantId);
+  });
+
+  it("does not list another tenant's domains", async () => {
+    const cred = await http(t.baseUrl, 'POST', `/admin/tenants/${b.tenantId}/delegation-credentials`, {
+      headers: admin,
+      json: { provider: 'ms', name: 'B app', msTenantId: 'b.onmicrosoft.com', clientId: 'client-b', clientSecret: 'b-secret' },
+    });
+    expect(cred.status).toBe(201);
+    const domain = await http(t.baseUrl, 'POST', `/admin/tenants/${b.tenantId}/domains`, {
+      headers: admin,
+      json: { domain: 'B-Corp.example', provider: 'ms', delegationCredentialId: cred.body.id },
+    });
+    expect(domain.status).toBe(201);
+    expect(domain.body.domain).toBe('b-corp.example');
+
+    const whoA = await http(t.baseUrl, 'GET', '/tenant', { headers: { cb_key: a.apiKey } });
+    expect(whoA.body.domains).toEqual([]);
+    const whoB = await http(t.baseUrl, 'GET', '/tenant', { headers: { cb_key: b.apiKey } });
+    expect(whoB.body.domains.map((d: { domain: string }) => d.domain)).toEqual(['b-corp.example']);
+
+    // A domain belongs to one organisation only, and A cannot bind B's credential.
+    const steal = await http(t.baseUrl, 'POST', `/admin/tenants/${a.tenantId}/domains`, {
+      headers: admin,
+      json: { domain: 'other.example', provider: 'ms', delegationCredentialId: cred.body.id },
+    });
+    expect(steal.status).toBe(404);
+    const credA = await http(t.baseUrl, 'POST', `/admin/tenants/${a.tenantId}/delegation-credentials`, {
+      headers: admin,
+      json: { provider: 'ms', name: 'A app', msTenantId: 'a.onmicrosoft.com', clientId: 'client-a', clientSecret: 'a-secret' },
+    });
+    const taken = await http(t.baseUrl, 'POST', `/admin/tenants/${a.tenantId}/domains`, {
+      headers: admin,
+      json: { domain: 'b-corp.example', provider: 'ms', delegationCredentialId: credA.body.id },
+    });
+    expect(taken.status).toBe(409);
+  });
+
+  it('answers 401 for a missing, unknown or revoked key', async () => {
+    expect((await http(t.baseUrl, 'GET', '/tenant')).status).toBe(401);
+    expect((await http(t.baseUrl, 'GET', '/tenant', { headers: { cb_key: 'cbk_not-a-real-key' } })).status).toBe(401);
+
+    const extra = await http(t.baseUrl, 'POST', `/admin/tenants/${a.tenantId}/api-keys`, { headers: admin, json: { name: 'temp' } });
+    expect((await http(t.baseUrl, 'GET', '/tenant', { headers: { cb_key: extra.body.key } })).status).toBe(200);
+    const revoke = await http(t.baseUrl, 'DELETE', `/admin/tenants/${a.tenantId}/api-keys/${extra.body.id}`, { headers: admin });
+    expect(revoke.status).toBe(204);
+    const after = await http(t.baseUrl, 'GET', '/tenant', { headers: { cb_key: extra.body.key } });
+    expect(after.status).toBe(401);
+    expect(after.body.code).toBe('API_KEY_INVALID');
+  });
+
+  it('guards the admin API with x-admin-token', async () => {
+    expect((await http(t.baseUrl, 'GET', '/admin/tenants')).status).toBe(401);
+    expect((await http(t.baseUrl, 'GET', '/admin/tenants', { headers: { 'x-admin-token': 'wrong-token-value' } })).status).toBe(401);
+    expect((await http(t.baseUrl, 'GET', '/admin/tenants', { headers: admin })).status).toBe(200);
+  });
+
+  it('stores API keys as SHA-256 hashes only', async () => {
+    const issued = await http(t.baseUrl, 'POST', `/admin/tenants/${a.tenantId}/api-keys`, { headers: admin, json: { name: 'hash check' } });
+    expect(issued.body.key).toMatch(/^cbk_[A-Za-z0-9_-]{32}$/);
+    const rows = await sql(t.database.url, `SELECT * FROM api_keys WHERE id = $1`, [issued.body.id]);
+    expect(rows[0].key_hash).toBe(createHash('sha256').update(issued.body.key).digest('hex'));
+    expect(JSON.stringify(rows[0])).not.toContain(issued.body.key);
+    const listed = await http(t.baseUrl, 'GET', `/admin/tenants/${a.tenantId}/api-keys`, { headers: admin });
+    expect(JSON.stringify(listed.body)).not.toContain(issued.body.key);
+  });
+
+  it('never stores or returns delegation secrets in clear', async () => {
+    const privateKey = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC-clear-marker\n-----END PRIVATE KEY-----\n';
+    const created = await http(t.baseUrl, 'POST', `/admin/tenants/${a.tenantId}/delegation-credentials`, {
+      headers: admin,
+      json: { provider: 'google', name: 'DWD', serviceAccountEmail: 'sync@proj.iam.gserviceaccount.com', privateKey },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.publicConfig).toEqual({ serviceAccountEmail: 'sync@proj.iam.gserviceaccount.com' });
+    expect(created.text).not.toContain('clear-marker');
+
+    const dump = await sql(t.database.url, `SELECT * FROM delegation_credentials`);
+    const everything = JSON.stringify(dump);
+    expect(everything).not.toContain('clear-marker');
+    expect(everything).not.toContain('b-secret');
+    const row = dump.find((r) => r.id === created.body.id);
+    expect(row.secret_sealed).toMatch(/^v1:/);
+  });
+});
+
+async function sql(url: string, query: string, params: unknown[] = []): Promise<any[]> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(query, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
