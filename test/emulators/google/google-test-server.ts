@@ -1,0 +1,116 @@
+import express from 'express';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { google, type calendar_v3 } from 'googleapis';
+import { GoogleEmulator, type GoogleEmulatorOptions } from '../../../src/sandbox/google/google-emulator';
+import { googleapisOptions } from '../../../src/sandbox/google/googleapis-options';
+
+export const MOUNT = '/sandbox/google';
+export const CAL_SCOPE = 'https://www.googleapis.com/auth/calendar';
+
+export interface TestServer {
+  emulator: GoogleEmulator;
+  /** http://127.0.0.1:PORT */
+  origin: string;
+  /** origin + mount, no trailing slash */
+  base: string;
+  close(): Promise<void>;
+}
+
+/** Starts an express app with the emulator mounted the way the product mounts it. */
+export async function startEmulator(options: GoogleEmulatorOptions = {}): Promise<TestServer> {
+  const emulator = new GoogleEmulator(options);
+  const app = express();
+  app.use(MOUNT, emulator.router());
+  const server = await listen(app);
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    emulator,
+    origin,
+    base: origin + MOUNT,
+    close: () => closeServer(server),
+  };
+}
+
+/**
+ * gaxios 7 loads node-fetch with a dynamic import(), which Jest's CommonJS runtime refuses
+ * ("dynamic import callback ... --experimental-vm-modules"); handing it Node's global fetch
+ * avoids that. The product itself (plain Node) does not need this.
+ */
+export const FETCH = { fetchImplementation: fetch } as const;
+
+export function oauthClient(base: string, clientId: string, clientSecret?: string, redirectUri?: string) {
+  return new google.auth.OAuth2({
+    transporterOptions: FETCH,
+    clientId,
+    clientSecret,
+    redirectUri,
+    endpoints: {
+      oauth2AuthBaseUrl: `${base}/o/oauth2/v2/auth`,
+      oauth2TokenUrl: `${base}/token`,
+      oauth2RevokeUrl: `${base}/revoke`,
+      tokenInfoUrl: `${base}/tokeninfo`,
+    },
+  });
+}
+
+/** A calendar client for a mailbox, authorised with tokens minted through the control API. */
+export function calendarFor(server: TestServer, mailbox: string): { calendar: calendar_v3.Calendar; accessToken: string } {
+  const tokens = server.emulator.issueTokens({ mailbox });
+  const auth = oauthClient(server.base, 'emulator-control.apps.googleusercontent.com');
+  auth.setCredentials({ access_token: tokens.access_token, refresh_token: tokens.refresh_token });
+  return { calendar: google.calendar({ version: 'v3', auth, ...googleapisOptions(server.base) }), accessToken: tokens.access_token };
+}
+
+/** Runs a googleapis call expecting failure; returns the HTTP status and Google error body. */
+export async function failure(call: Promise<unknown>): Promise<{ status: number; body: { error: { code: number; message: string; errors: { reason: string; domain: string }[] } } }> {
+  try {
+    await call;
+  } catch (err) {
+    const e = err as { status?: number; response?: { status: number; data: unknown } };
+    return { status: e.response?.status ?? e.status ?? 0, body: e.response?.data as never };
+  }
+  throw new Error('expected the call to fail');
+}
+
+export interface ReceivedHook {
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** A local webhook receiver for push notifications. */
+export async function startWebhook(): Promise<{ url: string; received: ReceivedHook[]; close(): Promise<void> }> {
+  const received: ReceivedHook[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body });
+      res.statusCode = 200;
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    received,
+    close: () => closeServer(server),
+  };
+}
+
+function listen(app: express.Express): Promise<Server> {
+  return new Promise((resolve) => {
+    const server = app.listen(0, '127.0.0.1', () => resolve(server));
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+/** JSON of a fetch response, loosely typed: tests assert its shape with matchers. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function readJson(res: Response): Promise<any> {
+  return res.json();
+}
