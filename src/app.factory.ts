@@ -12,6 +12,7 @@ import { buildOpenApiDocument } from './common/http/openapi';
 import { createValidationPipe } from './common/http/validation.pipe';
 import { PinoNestLogger } from './common/logging/logger';
 import { requestLogging } from './common/logging/request-logging';
+import { mountSandbox } from './sandbox/sandbox.module';
 
 /** Builds the whole HTTP application; main.ts and the end-to-end tests both use it. */
 export async function createApp(config: AppConfig, databaseUrl: string, logger: Logger): Promise<NestExpressApplication> {
@@ -22,6 +23,7 @@ export async function createApp(config: AppConfig, databaseUrl: string, logger: 
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(requestLogging(logger));
+  if (config.sandbox) mountSandbox(app);
   app.enableCors({ origin: config.corsOrigins.length > 0 ? config.corsOrigins : false });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new SurfaceExceptionFilter(SURFACE_ROUTES, new DefaultErrorFormatter()));

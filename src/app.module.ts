@@ -6,6 +6,8 @@ import { AppConfig } from './common/config/app-config';
 import { BodyParserMiddleware } from './common/http/body-parser.middleware';
 import { HttpMetricsMiddleware } from './common/observability/http-metrics.middleware';
 import { DatabaseModule } from './database/database.module';
+import { IcsModule } from './ics/ics.module';
+import { SandboxModule } from './sandbox/sandbox.module';
 import { TenancyModule } from './tenancy/tenancy.module';
 
 @Module({})
@@ -21,6 +23,8 @@ export class AppModule implements NestModule {
           skipIf: () => config.rateLimitPerMinute === 0,
         }),
         TenancyModule,
+        SandboxModule.forConfig(config),
+        IcsModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: ThrottlerGuard }],
     };
