@@ -1,0 +1,285 @@
+import express from 'express';
+import { FaultInjector, type FaultRule } from '../shared/fault-injector';
+import { RequestCounter, type RequestCounts } from '../shared/request-counter';
+import { GraphStore, type CreateDirectoryInput, type CreateMailboxInput } from './graph-store';
+import type { Directory, EventFields, Mailbox } from './graph-model';
+import { IdentityService, type AppRegistration, type TokenResponse } from './identity-service';
+import { GraphEventsRoutes } from './graph-events.routes';
+import { DeltaTracker } from './graph-delta';
+import { GraphSubscriptions, type LifecycleEvent, type SubscriptionRecord } from './graph-subscriptions';
+import { MailboxThrottle, type ThrottleLimits } from './graph-throttle';
+import { GraphService } from './graph-service';
+import { GraphBatch } from './graph-batch';
+import { graphHttpHandler } from './graph-http';
+import { identityRouter } from './identity.routes';
+import { controlRouter, ControlError } from './microsoft-control.routes';
+import { parseEventInput, validateFields } from './graph-event-input';
+import { renderEvent, resolveItem, storedItem } from './graph-event-view';
+import { occurrenceId } from './graph-ids';
+import { GraphHttpError } from './graph-errors';
+
+export interface MicrosoftEmulatorOptions {
+  /** /authorize redirects at once when login_hint names a mailbox (no consent page). Default false. */
+  autoConsent?: boolean;
+  /** Access token lifetime. Default 3600 s (Entra ID issues 60–90 minutes). */
+  accessTokenTtlSeconds?: number;
+  /** Refresh token inactivity lifetime. Default 90 days. */
+  refreshTokenTtlSeconds?: number;
+  /** Authorization code lifetime. Default 600 s. */
+  authorizationCodeTtlSeconds?: number;
+  /** Per-mailbox limits; defaults are Graph's Outlook limits (10,000 / 10 min, 4 concurrent). */
+  throttling?: Partial<ThrottleLimits>;
+  /** Longest event subscription lifetime in minutes. Default 10,080 (7 days). */
+  subscriptionMaxLifetimeMinutes?: number;
+  /** Time the notification endpoint has to answer the validation request. Default 10,000 ms. */
+  validationTimeoutMs?: number;
+  /** Page size of calendarView/delta without Prefer: odata.maxpagesize. Default 10. */
+  deltaPageSize?: number;
+  /** Clock, for tests of expiry. Default Date.now. */
+  now?: () => number;
+  /** Registered up front (sandbox mode). */
+  apps?: Parameters<IdentityService['registerApp']>[0][];
+  mailboxes?: CreateMailboxInput[];
+}
+
+export interface MailboxInfo {
+  id: string;
+  email: string;
+  userPrincipalName: string;
+  displayName: string;
+  timeZone: string;
+  tenantId: string;
+  defaultCalendarId: string;
+}
+
+/** Event JSON as Graph accepts it, plus seeding-only members for series. */
+export interface SeedEventInput extends Record<string, unknown> {
+  calendarId?: string;
+  /** Modified occurrences: the occurrence's local date and the properties that differ. */
+  exceptions?: ({ originalStartDate: string } & Record<string, unknown>)[];
+  /** Deleted occurrences, by local date (yyyy-MM-dd). */
+  cancelledOccurrences?: string[];
+}
+
+/**
+ * In-process emulator of Microsoft Graph v1.0 calendar endpoints and the Microsoft
+ * identity platform v2.0 endpoints. Mount router() before any body parser.
+ */
+export class MicrosoftEmulator {
+  readonly store: GraphStore;
+  readonly identity: IdentityService;
+  readonly faults = new FaultInjector();
+  readonly counter = new RequestCounter();
+  private readonly throttle: MailboxThrottle;
+  private readonly delta: DeltaTracker;
+  private readonly subscriptions: GraphSubscriptions;
+  private readonly events: GraphEventsRoutes;
+  private readonly service: GraphService;
+  private readonly batch: GraphBatch;
+  private autoConsent: boolean;
+
+  constructor(private readonly options: MicrosoftEmulatorOptions = {}) {
+    const now = options.now ?? Date.now;
+    this.autoConsent = options.autoConsent ?? false;
+    this.store = new GraphStore(now);
+    this.identity = new IdentityService(this.store, {
+      accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 3600,
+      refreshTokenTtlSeconds: options.refreshTokenTtlSeconds ?? 90 * 24 * 3600,
+      authorizationCodeTtlSeconds: options.authorizationCodeTtlSeconds ?? 600,
+      now,
+    });
+    this.throttle = new MailboxThrottle(options.throttling ?? {}, now);
+    this.delta = new DeltaTracker((mailboxId, calendarId) => this.store.eventsOf(mailboxId, calendarId), options.deltaPageSize ?? 10);
+    this.subscriptions = new GraphSubscriptions(this.store, {
+      maxLifetimeMinutes: options.subscriptionMaxLifetimeMinutes ?? 10_080,
+      validationTimeoutMs: options.validationTimeoutMs ?? 10_000,
+      now,
+    });
+    this.events = new GraphEventsRoutes(this.store, this.delta);
+    this.service = new GraphService({ store: this.store, identity: this.identity, events: this.events, subscriptions: this.subscriptions, throttle: this.throttle, faults: this.faults, counter: this.counter, now });
+    this.batch = new GraphBatch(this.service);
+    this.applySeed();
+  }
+
+  /** Graph at /graph/v1.0, identity at /login, control at /_control. */
+  router(): express.Router {
+    const router = express.Router();
+    router.use('/graph/v1.0', graphHttpHandler(this.service, this.batch));
+    router.use('/login', identityRouter(this.identity, this.store, { autoConsent: () => this.autoConsent }));
+    router.use('/_control', controlRouter(this));
+    return router;
+  }
+
+  // ---- directories, mailboxes, calendars, apps -----------------------------
+
+  createDirectory(input: CreateDirectoryInput): Directory {
+    return { ...this.store.createDirectory(input) };
+  }
+
+  createMailbox(input: CreateMailboxInput): MailboxInfo {
+    return info(this.store.createMailbox(input));
+  }
+
+  listMailboxes(): MailboxInfo[] {
+    return [...this.store.mailboxes.values()].map(info);
+  }
+
+  createCalendar(mailbox: string, name: string, id?: string): { id: string; name: string } {
+    if (!name) throw new ControlError(400, 'calendar name is required');
+    const calendar = this.store.createCalendar(this.mailbox(mailbox).id, name, false, id);
+    return { id: calendar.id, name: calendar.name };
+  }
+
+  registerApp(input: Parameters<IdentityService['registerApp']>[0]): AppRegistration {
+    return { ...this.identity.registerApp(input) };
+  }
+
+  setAutoConsent(enabled: boolean): void {
+    this.autoConsent = enabled;
+  }
+
+  /** A token without the browser dance: delegated for a mailbox, or app-only for a tenant. */
+  issueToken(input: { clientId: string; mailbox?: string; scopes?: string[]; tenantId?: string }): TokenResponse {
+    const mailbox = input.mailbox ? this.mailbox(input.mailbox) : undefined;
+    return this.identity.issueAccessToken({ clientId: input.clientId, mailbox, scopes: input.scopes, appOnlyTenantId: input.tenantId });
+  }
+
+  // ---- events ------------------------------------------------------------
+
+  /**
+   * Writes an event as if the user had created it in Outlook (no request counted).
+   * Accepts Graph event JSON; series may carry exceptions and cancelledOccurrences.
+   */
+  seedEvent(mailbox: string, input: SeedEventInput): Record<string, unknown> {
+    const m = this.mailbox(mailbox);
+    const { calendarId, exceptions, cancelledOccurrences, ...body } = input;
+    const calendar = this.store.calendars.get(calendarId ?? m.defaultCalendarId);
+    if (!calendar || calendar.mailboxId !== m.id) throw new ControlError(404, `unknown calendar ${calendarId}`);
+    try {
+      const parsed = parseEventInput(body, m);
+      const event = this.events.buildEvent(m, calendar, parsed.fields, parsed.transactionId ?? null, parsed.extendedProperties ?? []);
+      for (const ex of exceptions ?? []) {
+        if (!event.fields.recurrence) throw new ControlError(400, 'exceptions need a recurring event');
+        const { originalStartDate, ...overrides } = ex;
+        const parsedEx = parseEventInput(overrides, m);
+        const item = resolveItem(new Map([[event.id, event]]), occurrenceId(event.id, originalStartDate));
+        if (!item) throw new ControlError(400, `${originalStartDate} is not an occurrence of the series`);
+        validateFields({ ...item.fields, ...parsedEx.fields, recurrence: null } as EventFields);
+        event.exceptions.set(originalStartDate, { dateKey: originalStartDate, overrides: parsedEx.fields, extendedProperties: parsedEx.extendedProperties ?? [], changeKey: event.changeKey, lastModifiedDateTime: event.lastModifiedDateTime });
+      }
+      for (const date of cancelledOccurrences ?? []) {
+        if (!resolveItem(new Map([[event.id, event]]), occurrenceId(event.id, date))) throw new ControlError(400, `${date} is not an occurrence of the series`);
+        event.cancelledDates.add(date);
+        event.exceptions.delete(date);
+      }
+      this.store.insert(event);
+      return this.storedView(event.id);
+    } catch (err) {
+      if (err instanceof GraphHttpError) throw new ControlError(400, `${err.code}: ${err.message}`);
+      throw err;
+    }
+  }
+
+  /** A mailbox's events as stored: singles and series masters with their exceptions and extended properties. */
+  listStoredEvents(mailbox: string, calendarId?: string): Record<string, unknown>[] {
+    const m = this.mailbox(mailbox);
+    return this.store.eventsOf(m.id, calendarId).map((e) => this.storedView(e.id));
+  }
+
+  private storedView(id: string): Record<string, unknown> {
+    const event = this.store.events.get(id)!;
+    return {
+      ...renderEvent(storedItem(event), { outputZone: 'UTC', expandExtended: null, expandExceptions: true, includeCancelledOccurrences: true }),
+      calendarId: event.calendarId,
+    };
+  }
+
+  // ---- observation and faults ----------------------------------------------
+
+  requestCounts(): RequestCounts {
+    return this.counter.snapshot();
+  }
+
+  resetRequestCounts(): void {
+    this.counter.reset();
+  }
+
+  injectFault(rule: FaultRule): void {
+    if (!Number.isInteger(rule.status) || rule.status < 100 || rule.status > 599) throw new ControlError(400, 'fault status must be an HTTP status');
+    this.faults.add({ ...rule, count: rule.count ?? 1 });
+  }
+
+  setLatency(ms: number): void {
+    this.faults.setLatency(ms);
+  }
+
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
+  revokeGrants(mailbox: string, clientId?: string): number {
+    return this.identity.revokeGrants(this.mailbox(mailbox).id, clientId);
+  }
+
+  expireDeltaTokens(mailbox: string): number {
+    return this.delta.expireMailbox(this.mailbox(mailbox).id);
+  }
+
+  throttling(): ThrottleLimits {
+    return this.throttle.current;
+  }
+
+  setThrottling(limits: Partial<ThrottleLimits>): ThrottleLimits {
+    this.throttle.setLimits(limits);
+    return this.throttle.current;
+  }
+
+  // ---- subscriptions ---------------------------------------------------------
+
+  listSubscriptions(): SubscriptionRecord[] {
+    return this.subscriptions.all();
+  }
+
+  triggerLifecycleNotification(subscriptionId: string, lifecycleEvent: LifecycleEvent): Promise<number> {
+    return this.subscriptions.triggerLifecycle(subscriptionId, lifecycleEvent).catch((err: Error) => {
+      throw new ControlError(/unknown subscription/.test(err.message) ? 404 : 400, err.message);
+    });
+  }
+
+  /** Resolves once every change notification already triggered has been delivered. */
+  flushNotifications(): Promise<void> {
+    return this.subscriptions.flush();
+  }
+
+  notificationDeliveries(): { url: string; status: number; body: unknown }[] {
+    return [...this.subscriptions.deliveries];
+  }
+
+  /** Back to an empty emulator (plus the seed given in the options). */
+  reset(): void {
+    this.store.reset();
+    this.identity.reset();
+    this.faults.clear();
+    this.counter.reset();
+    this.throttle.reset();
+    this.delta.reset();
+    this.subscriptions.reset();
+    this.autoConsent = this.options.autoConsent ?? false;
+    this.applySeed();
+  }
+
+  private applySeed(): void {
+    for (const app of this.options.apps ?? []) this.identity.registerApp(app);
+    for (const mailbox of this.options.mailboxes ?? []) this.store.createMailbox(mailbox);
+  }
+
+  private mailbox(idOrEmail: string): Mailbox {
+    const m = this.store.findMailbox(idOrEmail);
+    if (!m) throw new ControlError(404, `unknown mailbox ${idOrEmail}`);
+    return m;
+  }
+}
+
+function info(m: Mailbox): MailboxInfo {
+  return { id: m.id, email: m.email, userPrincipalName: m.email, displayName: m.displayName, timeZone: m.timeZone, tenantId: m.tenantId, defaultCalendarId: m.defaultCalendarId };
+}
