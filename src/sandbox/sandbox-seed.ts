@@ -1,5 +1,6 @@
 import { AppConfig } from '../common/config/app-config';
 import { GoogleEmulatorOptions } from './google/google-emulator';
+import { MicrosoftEmulatorOptions } from './microsoft/microsoft-emulator';
 
 /**
  * What a fresh sandbox holds: the product's own OAuth client registered with the emulated
@@ -16,10 +17,19 @@ export const SANDBOX_GOOGLE_MAILBOXES = [
   { email: 'bob@acme.test', displayName: 'Bob Example', timeZone: 'Europe/Berlin' },
 ];
 
+export const SANDBOX_MICROSOFT_APP = {
+  clientId: '6f1c6f7e-0000-4000-8000-ca1e0da7b71d',
+  clientSecret: 'sandbox-microsoft-client-secret',
+  tenantId: 'contoso.test',
+};
+
+export const SANDBOX_MICROSOFT_MAILBOXES = [
+  { email: 'carol@contoso.test', displayName: 'Carol Example', timeZone: 'America/Chicago', tenantId: 'contoso.test' },
+  { email: 'dave@contoso.test', displayName: 'Dave Example', timeZone: 'Europe/London', tenantId: 'contoso.test' },
+];
+
 export function googleSandboxOptions(config: AppConfig): GoogleEmulatorOptions {
   return {
-    // The control API can read and rewrite every mailbox: it takes the admin token.
-    controlToken: config.adminToken,
     clients: [
       {
         ...SANDBOX_GOOGLE_CLIENT,
@@ -28,5 +38,18 @@ export function googleSandboxOptions(config: AppConfig): GoogleEmulatorOptions {
       },
     ],
     mailboxes: SANDBOX_GOOGLE_MAILBOXES,
+  };
+}
+
+export function microsoftSandboxOptions(config: AppConfig): MicrosoftEmulatorOptions {
+  return {
+    apps: [
+      {
+        ...SANDBOX_MICROSOFT_APP,
+        displayName: 'Calendar Bridge (sandbox)',
+        redirectUris: [`${config.publicBaseUrl}/api/v1/crm/calendar/connections/outlook/callback`],
+      },
+    ],
+    mailboxes: SANDBOX_MICROSOFT_MAILBOXES,
   };
 }

@@ -1,10 +1,13 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { AppConfig } from '../common/config/app-config';
+import type { NextFunction, Request, Response } from 'express';
+import { timingSafeEqual } from 'node:crypto';
+import { APP_CONFIG, AppConfig } from '../common/config/app-config';
 import { GoogleEmulator } from './google/google-emulator';
-import { googleSandboxOptions } from './sandbox-seed';
+import { MicrosoftEmulator } from './microsoft/microsoft-emulator';
+import { googleSandboxOptions, microsoftSandboxOptions } from './sandbox-seed';
 
-export const SANDBOX_MOUNTS = { google: '/sandbox/google' } as const;
+export const SANDBOX_MOUNTS = { google: '/sandbox/google', microsoft: '/sandbox/microsoft' } as const;
 
 /**
  * In sandbox mode the provider emulators live in this process; the module owns their
@@ -17,16 +20,33 @@ export class SandboxModule {
     return {
       module: SandboxModule,
       global: true,
-      providers: [{ provide: GoogleEmulator, useFactory: () => new GoogleEmulator(googleSandboxOptions(config)) }],
-      exports: [GoogleEmulator],
+      providers: [
+        { provide: GoogleEmulator, useFactory: () => new GoogleEmulator(googleSandboxOptions(config)) },
+        { provide: MicrosoftEmulator, useFactory: () => new MicrosoftEmulator(microsoftSandboxOptions(config)) },
+      ],
+      exports: [GoogleEmulator, MicrosoftEmulator],
     };
   }
 }
 
 /**
  * Mounts the emulators' routers. Called before Nest registers its own middleware, so the
- * routers see raw requests and parse bodies the way the real services do.
+ * routers see raw requests and parse bodies the way the real services do. Their control
+ * APIs can read and rewrite every mailbox, so they take the admin token.
  */
 export function mountSandbox(app: NestExpressApplication): void {
+  const guard = requireAdminBearer(app.get<AppConfig>(APP_CONFIG).adminToken);
+  app.use(`${SANDBOX_MOUNTS.google}/_control`, guard);
   app.use(SANDBOX_MOUNTS.google, app.get(GoogleEmulator).router());
+  app.use(`${SANDBOX_MOUNTS.microsoft}/_control`, guard);
+  app.use(SANDBOX_MOUNTS.microsoft, app.get(MicrosoftEmulator).router());
+}
+
+function requireAdminBearer(adminToken: string) {
+  const expected = Buffer.from(`Bearer ${adminToken}`);
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const given = Buffer.from(req.header('authorization') ?? '');
+    if (given.length === expected.length && timingSafeEqual(given, expected)) return next();
+    res.status(401).json({ error: { code: 'Unauthorized', message: 'The sandbox control API needs Authorization: Bearer <ADMIN_TOKEN>' } });
+  };
 }

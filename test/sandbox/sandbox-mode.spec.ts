@@ -74,3 +74,42 @@ describe('outside sandbox mode', () => {
     expect(response.status).toBe(404);
   });
 });
+
+describe('sandbox mode: the Microsoft emulator', () => {
+  let t: TestApp;
+  let base: string;
+  beforeAll(async () => {
+    t = await startTestApp({ SANDBOX: 'true' });
+    base = `${t.baseUrl}/sandbox/microsoft`;
+  });
+  afterAll(() => t.close());
+
+  it('guards its control API with the admin token', async () => {
+    expect((await http(base, 'GET', '/_control/mailboxes')).status).toBe(401);
+    const listed = await http(base, 'GET', '/_control/mailboxes', { headers: { authorization: `Bearer ${t.adminToken}` } });
+    expect(listed.status).toBe(200);
+    expect(JSON.stringify(listed.body)).toContain('carol@contoso.test');
+  });
+
+  it("grants the product's sandbox app an app-only token that reaches the demo mailboxes through Graph", async () => {
+    const { SANDBOX_MICROSOFT_APP } = await import('../../src/sandbox/sandbox-seed');
+    const token = await fetch(`${base}/login/${SANDBOX_MICROSOFT_APP.tenantId}/oauth2/v2.0/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: SANDBOX_MICROSOFT_APP.clientId,
+        client_secret: SANDBOX_MICROSOFT_APP.clientSecret,
+        scope: 'https://graph.microsoft.com/.default',
+      }),
+    });
+    expect(token.status).toBe(200);
+    const { access_token } = (await token.json()) as { access_token: string };
+    const user = await http(base, 'GET', '/graph/v1.0/users/carol@contoso.test', { headers: { authorization: `Bearer ${access_token}` } });
+    expect(user.status).toBe(200);
+    expect(user.body.userPrincipalName).toBe('carol@contoso.test');
+    const missing = await http(base, 'GET', '/graph/v1.0/users/nobody@contoso.test', { headers: { authorization: `Bearer ${access_token}` } });
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.code).toMatch(/ResourceNotFound|ItemNotFound/);
+  });
+});
