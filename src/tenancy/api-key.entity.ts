@@ -1,21 +1,14 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { TenantEntity } from './tenant.entity';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { TenantOwnedEntity } from './tenant-owned.entity';
 import { UserEntity } from './user.entity';
 
 /** Only the SHA-256 of the key is kept; the key itself is shown once at creation. */
 @Entity('api_keys')
 @Index(['keyHash'], { unique: true })
 @Index(['tenantId'])
-export class ApiKeyEntity {
+export class ApiKeyEntity extends TenantOwnedEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
-
-  @Column({ name: 'tenant_id', type: 'uuid' })
-  tenantId: string;
-
-  @ManyToOne(() => TenantEntity, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'tenant_id' })
-  tenant?: TenantEntity;
 
   /** Set for user-scoped (`cal_`) keys. */
   @Column({ name: 'user_id', type: 'integer', nullable: true })
@@ -34,9 +27,6 @@ export class ApiKeyEntity {
 
   @Column({ name: 'key_hash', type: 'char', length: 64 })
   keyHash: string;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt: Date;
 
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
   revokedAt: Date | null;

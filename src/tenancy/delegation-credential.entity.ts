@@ -1,6 +1,6 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { ProviderKind } from './provider-kind';
-import { TenantEntity } from './tenant.entity';
+import { TenantOwnedEntity } from './tenant-owned.entity';
 
 /**
  * Organisation-level provider access (Google domain-wide delegation, Microsoft app-only,
@@ -8,16 +8,9 @@ import { TenantEntity } from './tenant.entity';
  */
 @Entity('delegation_credentials')
 @Index(['tenantId'])
-export class DelegationCredentialEntity {
+export class DelegationCredentialEntity extends TenantOwnedEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
-
-  @Column({ name: 'tenant_id', type: 'uuid' })
-  tenantId: string;
-
-  @ManyToOne(() => TenantEntity, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'tenant_id' })
-  tenant?: TenantEntity;
 
   @Column({ type: 'varchar', length: 16 })
   provider: ProviderKind;
@@ -32,7 +25,4 @@ export class DelegationCredentialEntity {
   /** AES-256-GCM sealed JSON: private key, client secret or password. */
   @Column({ name: 'secret_sealed', type: 'text' })
   secretSealed: string;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt: Date;
 }

@@ -1,22 +1,15 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { DelegationCredentialEntity } from './delegation-credential.entity';
 import { ProviderKind } from './provider-kind';
-import { TenantEntity } from './tenant.entity';
+import { TenantOwnedEntity } from './tenant-owned.entity';
 
 /** A mail domain an organisation has authorized, reached through one delegation credential. */
 @Entity('domains')
 @Index(['tenantId'])
 @Index(['domain'], { unique: true })
-export class DomainEntity {
+export class DomainEntity extends TenantOwnedEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
-
-  @Column({ name: 'tenant_id', type: 'uuid' })
-  tenantId: string;
-
-  @ManyToOne(() => TenantEntity, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'tenant_id' })
-  tenant?: TenantEntity;
 
   /** Lower-cased; one domain belongs to one organisation only. */
   @Column({ type: 'varchar', length: 253 })
@@ -31,7 +24,4 @@ export class DomainEntity {
   @ManyToOne(() => DelegationCredentialEntity, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'delegation_credential_id' })
   delegationCredential?: DelegationCredentialEntity;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt: Date;
 }
