@@ -1,5 +1,6 @@
 import { CrmErrorFormatter } from '../../connections/crm-error.formatter';
 import { CalcomErrorFormatter } from '../../destination-calendars/calcom-error.formatter';
+import { IcsErrorFormatter } from '../../ics/ics-error.formatter';
 import { LinksErrorFormatter } from '../../links/links-error.formatter';
 import { SurfaceRoute } from './surface-exception.filter';
 
@@ -8,4 +9,5 @@ export const SURFACE_ROUTES: SurfaceRoute[] = [
   { prefix: '/links', formatter: new LinksErrorFormatter() },
   { prefix: '/api/v1/crm', formatter: new CrmErrorFormatter() },
   { prefix: '/v2', formatter: new CalcomErrorFormatter() },
+  { prefix: '/ics', formatter: new IcsErrorFormatter() },
 ];

@@ -1,0 +1,33 @@
+import { cleanName, isEmail, parsePerson } from './person';
+
+describe('person parsing', () => {
+  it.each([
+    ['jo@example.com', { email: 'jo@example.com' }],
+    ['  mailto:Jo@Example.com ', { email: 'Jo@Example.com' }],
+    ['Jo Smith <jo@example.com>', { email: 'jo@example.com', name: 'Jo Smith' }],
+    ['"Smith, Jo" <jo@example.com>', { email: 'jo@example.com', name: 'Smith, Jo' }],
+    ['<jo@example.com>', { email: 'jo@example.com' }],
+    ["o'brien+tag@mail.example.co.uk", { email: "o'brien+tag@mail.example.co.uk" }],
+  ])('reads %j', (text, expected) => {
+    expect(parsePerson(text)).toEqual(expected);
+  });
+
+  it.each(['', 'jo', 'jo@localhost', 'jo@@example.com', 'jo@example..com', 'Jo <jo>', 'jo@exa mple.com', 'a,b@example.com', 'jo;x@example.com', `${'a'.repeat(250)}@example.com`])(
+    'refuses %j',
+    (text) => {
+      expect(parsePerson(text)).toBeUndefined();
+    },
+  );
+
+  it('makes names safe for a quoted CN parameter', () => {
+    expect(cleanName('Dwight "Assistant" Schrute')).toBe("Dwight 'Assistant' Schrute");
+    expect(cleanName('back\\slash\r\nname')).toBe('back/slash name');
+    expect(cleanName('   ')).toBeUndefined();
+    expect(cleanName('x'.repeat(500))).toHaveLength(200);
+  });
+
+  it('checks addresses', () => {
+    expect(isEmail('pam@dundermifflin.example')).toBe(true);
+    expect(isEmail('pam@dundermifflin')).toBe(false);
+  });
+});
