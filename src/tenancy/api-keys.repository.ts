@@ -30,9 +30,17 @@ export class ApiKeysRepository {
     return this.keys.findOneBy({ tenantId, id });
   }
 
-  async revoke(tenantId: string, id: string): Promise<boolean> {
-    const result = await this.keys.update({ tenantId, id, revokedAt: IsNull() }, { revokedAt: new Date() });
-    return (result.affected ?? 0) > 0;
+  /** Revokes an active key; returns its hash (to evict it from caches), or null if none matched. */
+  async revoke(tenantId: string, id: string): Promise<string | null> {
+    const result = await this.keys
+      .createQueryBuilder()
+      .update(ApiKeyEntity)
+      .set({ revokedAt: () => 'now()' })
+      .where({ tenantId, id, revokedAt: IsNull() })
+      .returning(['keyHash'])
+      .execute();
+    const rows = result.raw as Array<{ key_hash: string }>;
+    return rows[0]?.key_hash ?? null;
   }
 
   async touchLastUsed(tenantId: string, id: string): Promise<void> {

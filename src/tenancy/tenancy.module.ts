@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AdminController } from './admin.controller';
+import { ApiKeyCache } from './api-key-cache';
 import { ApiKeyEntity } from './api-key.entity';
 import { ApiKeysRepository } from './api-keys.repository';
 import { DelegationCredentialEntity } from './delegation-credential.entity';
@@ -29,6 +30,7 @@ import { UsersRepository } from './users.repository';
   controllers: [AdminController, TenantController, UsersController],
   providers: [
     TenancyService,
+    ApiKeyCache,
     TenantsRepository,
     DelegationCredentialsRepository,
     DomainsRepository,

@@ -6,6 +6,7 @@ import { SecretBox } from '../common/crypto/secret-box';
 import { DomainException } from '../common/errors/domain.exception';
 import { ErrorCode } from '../common/errors/error-codes';
 import { ApiKeyEntity } from './api-key.entity';
+import { ApiKeyCache } from './api-key-cache';
 import { ApiKeysRepository } from './api-keys.repository';
 import { DelegationCredentialEntity } from './delegation-credential.entity';
 import { DelegationCredentialsRepository } from './delegation-credentials.repository';
@@ -31,8 +32,12 @@ export interface JwtClaims {
   [claim: string]: unknown;
 }
 
+const KEY_USE_WRITE_INTERVAL_MS = 60_000;
+
 @Injectable()
 export class TenancyService {
+  private readonly lastKeyUseWrite = new Map<string, number>();
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly secretBox: SecretBox,
@@ -41,6 +46,7 @@ export class TenancyService {
     private readonly domains: DomainsRepository,
     private readonly users: UsersRepository,
     private readonly apiKeys: ApiKeysRepository,
+    private readonly keyCache: ApiKeyCache,
   ) {}
 
   createTenant(name: string): Promise<TenantEntity> {
@@ -147,18 +153,37 @@ export class TenancyService {
   }
 
   async revokeApiKey(tenantId: string, keyId: string): Promise<void> {
-    if (!(await this.apiKeys.revoke(tenantId, keyId))) {
-      throw new DomainException(ErrorCode.NotFound, `API key ${keyId} not found`, 404);
-    }
+    const keyHash = await this.apiKeys.revoke(tenantId, keyId);
+    if (!keyHash) throw new DomainException(ErrorCode.NotFound, `API key ${keyId} not found`, 404);
+    await this.keyCache.revoked(keyHash);
   }
 
-  /** Returns who the key acts for, or null for an unknown or revoked key. */
+  /**
+   * Returns who the key acts for, or null for an unknown or revoked key. Known keys are
+   * served from ApiKeyCache, which every replica evicts as soon as a key is revoked.
+   */
   async authenticateApiKey(key: string): Promise<Principal | null> {
-    const entity = await this.apiKeys.findActiveByHash(hashApiKey(key));
+    const keyHash = hashApiKey(key);
+    const cached = this.keyCache.get(keyHash);
+    if (cached) return cached;
+    const entity = await this.apiKeys.findActiveByHash(keyHash);
     if (!entity) return null;
+    this.recordKeyUse(entity);
+    const principal: Principal = { tenantId: entity.tenantId, userId: entity.userId ?? undefined, apiKeyId: entity.id, via: 'api-key' };
+    this.keyCache.set(keyHash, principal);
+    return principal;
+  }
+
+  /**
+   * `last_used_at` is for people reviewing their keys, so minute precision is plenty: writing
+   * it on every request would cost a commit per call on the hottest path.
+   */
+  private recordKeyUse(entity: ApiKeyEntity): void {
+    const now = Date.now();
+    if (now - (this.lastKeyUseWrite.get(entity.id) ?? 0) < KEY_USE_WRITE_INTERVAL_MS) return;
+    this.lastKeyUseWrite.set(entity.id, now);
     // Best effort: a failed bookkeeping write must not fail the request.
     void this.apiKeys.touchLastUsed(entity.tenantId, entity.id).catch(() => undefined);
-    return { tenantId: entity.tenantId, userId: entity.userId ?? undefined, apiKeyId: entity.id, via: 'api-key' };
   }
 
   /** A verified JWT's claims → the principal; the user is created on first sight. */

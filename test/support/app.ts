@@ -36,10 +36,17 @@ export function testEnv(databaseUrl: string, overrides: Record<string, string | 
   };
 }
 
-/** A real app on a real port against a fresh database cloned from the migrated template. */
-export async function startTestApp(overrides: Record<string, string | undefined> = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
-  const config = loadConfig(testEnv(database.url, overrides));
+/**
+ * A real app on a real port against a fresh database cloned from the migrated template,
+ * or against `shared.database` (a second replica; then `shared.env` keeps the secrets equal).
+ */
+export async function startTestApp(
+  overrides: Record<string, string | undefined> = {},
+  shared?: { database: TestDatabase; env: Record<string, string | undefined> },
+): Promise<TestApp & { env: Record<string, string | undefined> }> {
+  const database = shared?.database ?? (await createTestDatabase());
+  const env = shared?.env ?? testEnv(database.url, overrides);
+  const config = loadConfig(env);
   const app = await createApp(config, database.url, createLogger(config));
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();
@@ -50,9 +57,10 @@ export async function startTestApp(overrides: Record<string, string | undefined>
     config,
     database,
     adminToken: config.adminToken,
+    env,
     close: async () => {
       await app.close();
-      await database.drop();
+      if (!shared) await database.drop();
     },
   };
 }

@@ -66,6 +66,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     corsOrigins: (reader.string('CORS_ORIGINS') ?? '').split(',').map((o) => o.trim()).filter(Boolean),
     rateLimitPerMinute: reader.int('RATE_LIMIT_PER_MINUTE', 1200, 0, 1_000_000),
     bodyLimitBytes: reader.int('BODY_LIMIT_BYTES', 256 * 1024, 1024, 50 * 1024 * 1024),
+    apiKeyCacheSeconds: reader.int('API_KEY_CACHE_SECONDS', 30, 0, 3600),
     sync: {
       pastDays: reader.int('SYNC_PAST_DAYS', 30, 0, 3650),
       futureDays: reader.int('SYNC_FUTURE_DAYS', 365, 1, 3650),
