@@ -1,4 +1,4 @@
-import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { DynamicModule, MiddlewareConsumer, Module, NestModule, Type } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { CommonModule } from './common/common.module';
@@ -12,7 +12,8 @@ import { TenancyModule } from './tenancy/tenancy.module';
 
 @Module({})
 export class AppModule implements NestModule {
-  static forRoot(config: AppConfig, databaseUrl: string): DynamicModule {
+  /** `extraModules` lets benchmarks put a baseline route behind the very same stack. */
+  static forRoot(config: AppConfig, databaseUrl: string, extraModules: Type<unknown>[] = []): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -24,6 +25,7 @@ export class AppModule implements NestModule {
         }),
         TenancyModule,
         SandboxModule.forConfig(config),
+        ...extraModules,
         IcsModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: ThrottlerGuard }],

@@ -13,12 +13,14 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ApiKeyGuard, ApiKeyHeaders } from '../tenancy/guards/api-key.guard';
+import { ApiKeyGuard, ApiKeyHeaders, ApiKeyQueryParameter } from '../tenancy/guards/api-key.guard';
 import { CreateCalendarRequestDto, IcsFailureDto, SEED_EXAMPLE } from './dto/create-calendar.dto';
-import { IcsLinkKeyGuard, LINK_KEY_PARAMETER } from './guards/ics-link-key.guard';
 import { icsErrorTableMarkdown } from './ics-error-codes';
 import { ICS_FIELDS } from './ics-request';
 import { IcsService } from './ics.service';
+
+/** The GET link form may carry the key as this query parameter: a link cannot send headers. */
+const LINK_KEY_PARAMETER = 'x-api-key';
 
 const CALENDAR_EXAMPLE = [
   'BEGIN:VCALENDAR',
@@ -114,7 +116,9 @@ export class IcsController {
   }
 
   @Get()
-  @UseGuards(IcsLinkKeyGuard)
+  @ApiKeyHeaders('x-api-key')
+  @ApiKeyQueryParameter(LINK_KEY_PARAMETER)
+  @UseGuards(ApiKeyGuard)
   @CalendarResponse()
   @ApiOperation({
     summary: '"Add to calendar" link: the same request as query parameters',

@@ -1,11 +1,10 @@
 import { Module } from '@nestjs/common';
-import { IcsLinkKeyGuard } from './guards/ics-link-key.guard';
 import { IcsController } from './ics.controller';
 import { IcsService } from './ics.service';
 
 /** Create Calendar API V2 (`/ics`): an event in, an RFC 5545 calendar file out. Stateless. */
 @Module({
   controllers: [IcsController],
-  providers: [IcsService, IcsLinkKeyGuard],
+  providers: [IcsService],
 })
 export class IcsModule {}

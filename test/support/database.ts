@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import { adminQuery } from './admin-query';
 import { randomBytes } from 'node:crypto';
 import { SERVER_URL_ENV, TEMPLATE_DB_ENV, withDatabase } from './database-url';
 
@@ -15,25 +15,16 @@ function serverAndTemplate(): { serverUrl: string; template: string } {
   return { serverUrl, template };
 }
 
-async function adminQuery(sql: string): Promise<void> {
-  const admin = new Client({ connectionString: serverAndTemplate().serverUrl });
-  await admin.connect();
-  try {
-    await admin.query(sql);
-  } finally {
-    await admin.end();
-  }
-}
 
 /** A fresh, migrated database cloned from the run's template: one per test file. */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const { serverUrl, template } = serverAndTemplate();
   const name = `${template}_f${randomBytes(4).toString('hex')}`;
-  await adminQuery(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
+  await adminQuery(serverUrl, `CREATE DATABASE "${name}" TEMPLATE "${template}"`);
   return {
     url: withDatabase(serverUrl, name),
     name,
-    drop: () => adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+    drop: () => adminQuery(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
   };
 }
 
@@ -41,10 +32,10 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 export async function createEmptyDatabase(): Promise<TestDatabase> {
   const { serverUrl, template } = serverAndTemplate();
   const name = `${template}_f${randomBytes(4).toString('hex')}`;
-  await adminQuery(`CREATE DATABASE "${name}"`);
+  await adminQuery(serverUrl, `CREATE DATABASE "${name}"`);
   return {
     url: withDatabase(serverUrl, name),
     name,
-    drop: () => adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+    drop: () => adminQuery(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
   };
 }

@@ -7,9 +7,16 @@ import { RequestWithPrincipal } from '../principal';
 import { TenancyService } from '../tenancy.service';
 
 const API_KEY_HEADERS = 'cb:api-key-headers';
+const API_KEY_QUERY = 'cb:api-key-query';
 
 /** Which header(s) carry the key on this route: `cb_key` for Links, `x-api-key` for ICS. */
 export const ApiKeyHeaders = (...headers: string[]) => SetMetadata(API_KEY_HEADERS, headers);
+
+/**
+ * Also accept the key as this query parameter, for routes meant to be plain links (a link
+ * cannot send headers). Request logs keep only the path, so the key is not logged.
+ */
+export const ApiKeyQueryParameter = (name: string) => SetMetadata(API_KEY_QUERY, name);
 
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
@@ -21,9 +28,15 @@ export class ApiKeyGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const headers = this.reflector.getAllAndOverride<string[]>(API_KEY_HEADERS, [context.getHandler(), context.getClass()]);
     if (!headers?.length) throw new Error('ApiKeyGuard needs @ApiKeyHeaders(...) on the route');
+    const queryName = this.reflector.getAllAndOverride<string | undefined>(API_KEY_QUERY, [context.getHandler(), context.getClass()]);
     const request = context.switchToHttp().getRequest<Request & RequestWithPrincipal>();
-    const key = headers.map((name) => request.header(name)).find((value) => value && value.trim());
-    if (!key) throw new DomainException(ErrorCode.ApiKeyMissing, `Missing API key: send it in the ${headers.join(' or ')} header`, 401);
+    const queryValue = queryName ? request.query[queryName] : undefined;
+    const candidates = [...headers.map((name) => request.header(name)), typeof queryValue === 'string' ? queryValue : undefined];
+    const key = candidates.find((value) => value && value.trim());
+    if (!key) {
+      const where = `the ${headers.join(' or ')} header${queryName ? ` or the ${queryName} query parameter` : ''}`;
+      throw new DomainException(ErrorCode.ApiKeyMissing, `Missing API key: send it in ${where}`, 401);
+    }
     const principal = await this.tenancy.authenticateApiKey(key.trim());
     if (!principal) throw new DomainException(ErrorCode.ApiKeyInvalid, 'Invalid or revoked API key', 401);
     request.principal = principal;
