@@ -28,7 +28,9 @@ export class SurfaceExceptionFilter implements ExceptionFilter {
     const response = http.getResponse<Response>();
     const normalized = normalizeError(exception);
     if (normalized.status >= 500) {
-      this.logger.error({ err: exception, path: request.path }, 'unhandled error');
+      // pino-http put the request id on the request; it ties this line to the access log.
+      const requestId = (request as Request & { id?: unknown }).id;
+      this.logger.error({ err: exception, path: request.path, requestId }, 'unhandled error');
     }
     if (response.headersSent) return;
     const rendered = this.formatterFor(request.path).format(normalized);
