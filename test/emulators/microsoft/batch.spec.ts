@@ -1,5 +1,5 @@
 import { BatchRequestContent, BatchResponseContent, type Client } from '@microsoft/microsoft-graph-client';
-import { graphClient, seedTenant, startEmulator, type EmulatorEnv, type Tenant, jsonOf } from './microsoft-test-env';
+import { type EmulatorEnv, jsonOf, seededGraph, type Tenant } from './microsoft-test-env';
 
 const event = (subject: string, transactionId?: string) => ({
   subject,
@@ -13,11 +13,7 @@ describe('Microsoft Graph emulator: JSON $batch', () => {
   let tenant: Tenant;
   let client: Client;
 
-  beforeEach(async () => {
-    env = await startEmulator();
-    tenant = seedTenant(env);
-    client = graphClient(env, tenant.aliceToken);
-  });
+  beforeEach(async () => ({ env, tenant, client } = await seededGraph()));
   afterEach(() => env.close());
 
   it('runs dependent requests in order and answers per request with status, headers and body', async () => {

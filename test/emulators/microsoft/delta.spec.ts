@@ -1,5 +1,5 @@
 import type { Client, GraphError } from '@microsoft/microsoft-graph-client';
-import { graphClient, linkPath, seedTenant, startEmulator, type EmulatorEnv, type Tenant, jsonOf } from './microsoft-test-env';
+import { type EmulatorEnv, jsonOf, linkPath, seededGraph, type Tenant } from './microsoft-test-env';
 
 interface DeltaPage {
   value: Record<string, unknown>[];
@@ -14,11 +14,7 @@ describe('Microsoft Graph emulator: calendarView/delta', () => {
   let tenant: Tenant;
   let client: Client;
 
-  beforeEach(async () => {
-    env = await startEmulator();
-    tenant = seedTenant(env);
-    client = graphClient(env, tenant.aliceToken);
-  });
+  beforeEach(async () => ({ env, tenant, client } = await seededGraph()));
   afterEach(() => env.close());
 
   const eventOn = (day: number, subject: string) => ({

@@ -1,5 +1,5 @@
 import type { Client, GraphError } from '@microsoft/microsoft-graph-client';
-import { graphClient, seedTenant, startEmulator, type EmulatorEnv, type Tenant } from './microsoft-test-env';
+import { type EmulatorEnv, seededGraph, type Tenant } from './microsoft-test-env';
 
 const MARKER_ID = 'String {66f5a359-4659-4830-9070-00047ec6ac6e} Name CalendarBridgeSource';
 
@@ -17,11 +17,7 @@ describe('Microsoft Graph emulator: events', () => {
   let tenant: Tenant;
   let client: Client;
 
-  beforeEach(async () => {
-    env = await startEmulator();
-    tenant = seedTenant(env);
-    client = graphClient(env, tenant.aliceToken);
-  });
+  beforeEach(async () => ({ env, tenant, client } = await seededGraph()));
   afterEach(() => env.close());
 
   const newEvent = (extra: Record<string, unknown> = {}) => ({

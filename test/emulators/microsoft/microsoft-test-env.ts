@@ -91,6 +91,13 @@ export function seedTenant(env: EmulatorEnv): Tenant {
   return { clientId: app.clientId, clientSecret: 's3cret', redirectUri: app.redirectUris[0], tenantId: dir.tenantId, alice, bob, aliceToken };
 }
 
+/** A started emulator with the seeded tenant and a Graph client acting as Alice. */
+export async function seededGraph(): Promise<{ env: EmulatorEnv; tenant: Tenant; client: Client }> {
+  const env = await startEmulator();
+  const tenant = seedTenant(env);
+  return { env, tenant, client: graphClient(env, tenant.aliceToken) };
+}
+
 export interface Webhook {
   url: string;
   notifications: unknown[];

@@ -1,16 +1,12 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
-import { graphClient, seedTenant, startEmulator, type EmulatorEnv, type Tenant } from './microsoft-test-env';
+import { type EmulatorEnv, seededGraph, type Tenant } from './microsoft-test-env';
 
 describe('Microsoft Graph emulator: recurring series', () => {
   let env: EmulatorEnv;
   let tenant: Tenant;
   let client: Client;
 
-  beforeEach(async () => {
-    env = await startEmulator();
-    tenant = seedTenant(env);
-    client = graphClient(env, tenant.aliceToken);
-  });
+  beforeEach(async () => ({ env, tenant, client } = await seededGraph()));
   afterEach(() => env.close());
 
   /** Weekly on Mon/Wed 09:00 Pacific, 6 occurrences from Mon 2030-03-04 (crosses the US DST change on 2030-03-10). */
