@@ -1,4 +1,5 @@
 import type { Mailbox } from './google-types';
+import { escapeHtml } from '../shared/html';
 
 export interface ConsentPageInput {
   clientName: string;
@@ -9,10 +10,6 @@ export interface ConsentPageInput {
   params: Record<string, string>;
   actionPath: string;
   allowNewMailbox: boolean;
-}
-
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** A deliberately plain page: an account picker plus Allow / Deny, like Google's consent screen. */

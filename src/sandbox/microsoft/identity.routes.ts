@@ -5,6 +5,7 @@ import { IdentityHttpError } from './graph-errors';
 import type { IdentityService } from './identity-service';
 import type { GraphStore } from './graph-store';
 import type { Mailbox } from './graph-model';
+import { escapeHtml } from '../shared/html';
 
 export interface IdentityRouteOptions {
   /** Skip the consent page when login_hint names a known mailbox. */
@@ -12,10 +13,6 @@ export interface IdentityRouteOptions {
 }
 
 const AUTHORIZE_PARAMS = ['client_id', 'response_type', 'redirect_uri', 'scope', 'state', 'code_challenge', 'code_challenge_method', 'login_hint', 'prompt', 'nonce', 'response_mode'];
-
-function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
 
 function origin(req: Request): string {
   return `${req.protocol}://${req.get('host')}`;
