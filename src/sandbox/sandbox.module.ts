@@ -1,8 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
-import { timingSafeEqual } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '../common/config/app-config';
+import { constantTimeEquals } from '../common/crypto/constant-time';
 import { GoogleEmulator } from './google/google-emulator';
 import { MicrosoftEmulator } from './microsoft/microsoft-emulator';
 import { googleSandboxOptions, microsoftSandboxOptions } from './sandbox-seed';
@@ -43,10 +43,8 @@ export function mountSandbox(app: NestExpressApplication): void {
 }
 
 function requireAdminBearer(adminToken: string) {
-  const expected = Buffer.from(`Bearer ${adminToken}`);
   return (req: Request, res: Response, next: NextFunction): void => {
-    const given = Buffer.from(req.header('authorization') ?? '');
-    if (given.length === expected.length && timingSafeEqual(given, expected)) return next();
+    if (constantTimeEquals(req.header('authorization') ?? '', `Bearer ${adminToken}`)) return next();
     res.status(401).json({ error: { code: 'Unauthorized', message: 'The sandbox control API needs Authorization: Bearer <ADMIN_TOKEN>' } });
   };
 }

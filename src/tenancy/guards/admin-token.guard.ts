@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import { timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import { APP_CONFIG, AppConfig } from '../../common/config/app-config';
+import { constantTimeEquals } from '../../common/crypto/constant-time';
 import { DomainException } from '../../common/errors/domain.exception';
 import { ErrorCode } from '../../common/errors/error-codes';
 
@@ -19,8 +19,3 @@ export class AdminTokenGuard implements CanActivate {
   }
 }
 
-function constantTimeEquals(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
-}
