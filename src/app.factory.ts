@@ -37,6 +37,12 @@ export async function createApp(
   return app;
 }
 
+/** The port the app actually listens on (differs from the configured one when that is 0). */
+export function listeningPort(app: INestApplication): number {
+  const address = app.getHttpServer().address();
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
 function setupSwagger(app: INestApplication): void {
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: 'docs-json',

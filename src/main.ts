@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import type { Logger } from 'pino';
-import { createApp } from './app.factory';
+import { createApp, listeningPort } from './app.factory';
 import { ConfigError, loadConfig } from './common/config/load-config';
 import { createLogger } from './common/logging/logger';
 import { RunningDatabase, startEmbeddedPostgres } from './database/embedded-postgres';
@@ -15,8 +15,7 @@ async function bootstrap(): Promise<void> {
 
   const app = await createApp(config, database.url, logger);
   await app.listen(config.port, config.host);
-  const address = app.getHttpServer().address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
+  const port = listeningPort(app);
   logger.info({ port, sandbox: config.sandbox, docs: `${config.publicBaseUrl}/docs` }, `listening on port ${port}`);
   if (config.sandbox) logger.warn('SANDBOX MODE: providers are the built-in emulators; nothing reaches Google or Microsoft');
 

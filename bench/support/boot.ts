@@ -2,13 +2,10 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { Type } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { createApp } from '../../src/app.factory';
 import { AppConfig } from '../../src/common/config/app-config';
-import { loadConfig } from '../../src/common/config/load-config';
-import { createLogger } from '../../src/common/logging/logger';
 import { runMigrationsOnce } from '../../src/database/migration-runner';
 import { adminQuery } from '../../test/support/admin-query';
-import { testEnv } from '../../test/support/app';
+import { listenOnLoopback, testEnv } from '../../test/support/app';
 import { withDatabase } from '../../test/support/database-url';
 import { startEmbeddedServer } from '../../test/support/embedded-server';
 import { createTenantWithKey } from '../../test/support/fixtures';
@@ -33,14 +30,10 @@ interface BenchDatabase {
 export async function bootBenchApp(extraModules: Type<unknown>[] = []): Promise<BenchApp> {
   const database = await openDatabase();
   await runMigrationsOnce(database.url);
-  const config = loadConfig(testEnv(database.url));
-  const app = await createApp(config, database.url, createLogger(config), { extraModules });
-  await app.listen(0, '127.0.0.1');
-  const address = app.getHttpServer().address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const { app, baseUrl, config } = await listenOnLoopback(testEnv(database.url), database.url, extraModules);
   return {
     app,
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl,
     config,
     close: async () => {
       await app.close();

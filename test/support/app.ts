@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Type } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { createApp } from '../../src/app.factory';
+import { createApp, listeningPort } from '../../src/app.factory';
 import { AppConfig } from '../../src/common/config/app-config';
 import { loadConfig } from '../../src/common/config/load-config';
 import { createLogger } from '../../src/common/logging/logger';
@@ -46,14 +47,10 @@ export async function startTestApp(
 ): Promise<TestApp & { env: Record<string, string | undefined> }> {
   const database = shared?.database ?? (await createTestDatabase());
   const env = shared?.env ?? testEnv(database.url, overrides);
-  const config = loadConfig(env);
-  const app = await createApp(config, database.url, createLogger(config));
-  await app.listen(0, '127.0.0.1');
-  const address = app.getHttpServer().address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const { app, baseUrl, config } = await listenOnLoopback(env, database.url);
   return {
     app,
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl,
     config,
     database,
     adminToken: config.adminToken,
@@ -63,4 +60,16 @@ export async function startTestApp(
       if (!shared) await database.drop();
     },
   };
+}
+
+/** The real app built from `env`, listening on a free loopback port (tests and benches). */
+export async function listenOnLoopback(
+  env: Record<string, string | undefined>,
+  databaseUrl: string,
+  extraModules: Type<unknown>[] = [],
+): Promise<{ app: NestExpressApplication; baseUrl: string; config: AppConfig }> {
+  const config = loadConfig(env);
+  const app = await createApp(config, databaseUrl, createLogger(config), { extraModules });
+  await app.listen(0, '127.0.0.1');
+  return { app, baseUrl: `http://127.0.0.1:${listeningPort(app)}`, config };
 }
