@@ -3,6 +3,9 @@
 # clean folder, and boot the compiled entry point as the image does (migrations at boot).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The image's runtime is Node 24: run the compiled app on the pinned Node, not the system's.
+root_dir=$(pwd)
+PATH="$root_dir/node_modules/.bin:$PATH"
 
 npm run build >/dev/null
 work=$(mktemp -d)
@@ -30,7 +33,7 @@ else
   db_env=(EMBEDDED_PG_PORT="$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")")
 fi
 
-(cd "$work" && env -i PATH="$PATH" HOME="$HOME" NODE_ENV=production SANDBOX=true PORT="$port" HOST=127.0.0.1 \
+(cd "$work" && exec env -i PATH="$PATH" HOME="$HOME" NODE_ENV=production SANDBOX=true PORT="$port" HOST=127.0.0.1 \
   DATA_DIR="$work/.data" ENCRYPTION_KEY="$(openssl rand -base64 32)" ADMIN_TOKEN="smoke-admin-token-123" \
   JWT_SECRET="$(openssl rand -base64 32)" "${db_env[@]}" node dist/src/main.js >"$work/app.log" 2>&1) &
 pid=$!

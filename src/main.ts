@@ -9,6 +9,7 @@ import { runMigrationsOnce } from './database/migration-runner';
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger(config);
+  logger.info({ node: process.version }, `Calendar Bridge starting on Node ${process.version}`);
   const database = await openDatabase(config.databaseUrl, config.embeddedPostgres, logger);
   const applied = await runMigrationsOnce(database.url);
   logger.info({ applied }, applied.length ? 'migrations applied' : 'schema up to date');
