@@ -182,7 +182,7 @@ export class GoogleEmulator {
     const calendar = this.calendar(calendarId);
     const out: EventResource[] = [];
     for (const { exceptions, ...event } of events) {
-      const master = this.ctx.events.insert(calendar, event);
+      const master = this.ctx.events.insert(calendar, event, true);
       out.push(master);
       for (const exception of exceptions ?? []) {
         out.push(this.ctx.events.insertException(calendar, master, exception.originalStartTime, exception));
