@@ -2,11 +2,14 @@ import { createHash } from 'node:crypto';
 
 /**
  * Google may answer a list call with a short or even empty page that still carries a
- * nextPageToken, before the last page ("Pagination", https://developers.google.com/calendar/api/guides/pagination:
- * "the server may return fewer than maxResults ... it is possible to receive an empty page
- * with a nextPageToken"). The emulator does this by default, so a client that stops at the
- * first short page loses data in tests as it would in production. Page sizes come from a
- * hash of (seed, listing, page number): the same seed gives the same pages on every run.
+ * nextPageToken, before the last page. events.list, `maxResults`
+ * (https://developers.google.com/calendar/api/v3/reference/events/list): "The number of events
+ * in the resulting page may be less than this value, or none at all, even if there are more
+ * events matching the query. Incomplete pages can be detected by a non-empty nextPageToken".
+ * The emulator does this by default (events.list, events.instances, calendarList.list), so a
+ * client that stops at the first short page loses data in tests as it would in production.
+ * Page sizes come from a hash of (seed, listing, page number): the same seed gives the same
+ * pages on every run.
  */
 export interface PagingSettings {
   /** Short and empty pages before the last one. Default true; false gives full pages. */
