@@ -86,3 +86,21 @@ export function limitedToAppCreated(method: string, tokenScopes: readonly string
   const granting = tokenScopes.filter((s) => accepted.includes(s));
   return granting.length > 0 && granting.every((s) => s === `${AUTH}calendar.app.created`);
 }
+
+/** Sign-in scopes Google accepts next to API scopes (OpenID Connect and their long forms). */
+const IDENTITY_SCOPES = ['openid', 'email', 'profile', `${AUTH}userinfo.email`, `${AUTH}userinfo.profile`];
+
+const CALENDAR_FAMILY = new Set([...Object.values(METHOD_SCOPES).flat(), `${AUTH}calendar.freebusy`]);
+
+/**
+ * Scopes Google would call invalid: a misspelt Calendar scope (anything under auth/calendar
+ * that Calendar does not define) or a bare word that is not a sign-in scope. Other Google APIs'
+ * scopes are left alone: they are valid at Google even though the emulator serves no such API.
+ */
+export function invalidScopes(requested: readonly string[]): string[] {
+  return requested.filter((scope) => {
+    if (IDENTITY_SCOPES.includes(scope)) return false;
+    if (scope.startsWith(`${AUTH}calendar`)) return !CALENDAR_FAMILY.has(scope);
+    return !scope.startsWith(AUTH);
+  });
+}

@@ -145,6 +145,40 @@ describe('Google emulator: scopes are enforced per method (Calendar API referenc
     expect((await calendar.calendarList.list()).status).toBe(200);
   });
 
+  it('refuses a misspelt Calendar scope at the consent step with an error page, never a redirect', async () => {
+    server.emulator.setAutoConsent(true);
+    const auth = oauthClient(server.base, CLIENT_ID, SECRET, REDIRECT);
+    const typo = auth.generateAuthUrl({ scope: [AUTH + 'calendar.event', 'openid'], login_hint: ALICE });
+    const res = await fetch(typo, { redirect: 'manual' });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('location')).toBeNull();
+    const page = await res.text();
+    expect(page).toContain('invalid_scope');
+    expect(page).toContain(`{invalid=[${AUTH}calendar.event]}`);
+    // Sign-in scopes and other Google APIs' scopes are valid at Google, so they pass.
+    const fine = auth.generateAuthUrl({ scope: [AUTH + 'calendar.events', 'openid', 'email', AUTH + 'drive.file'], login_hint: ALICE });
+    expect((await fetch(fine, { redirect: 'manual' })).status).toBe(302);
+  });
+
+  it('refuses a JWT-bearer assertion asking for an invalid scope (invalid_scope)', async () => {
+    const sa = 'bridge@project.iam.gserviceaccount.com';
+    const key = server.emulator.registerServiceAccount({ clientEmail: sa }).privateKeyPem!;
+    server.emulator.grantDomainWideDelegation({ domain: 'example.com', serviceAccount: sa });
+    const auth = new google.auth.JWT({
+      email: sa,
+      key,
+      scopes: [AUTH + 'calendars'],
+      subject: ALICE,
+      transporterOptions: { fetchImplementation: googleOAuthFetch(server.base) },
+    });
+    const message = await auth.authorize().then(
+      () => 'authorized',
+      (err: Error) => err.message,
+    );
+    expect(message).toContain('invalid_scope');
+    expect(message).toContain('Invalid OAuth scope or ID token audience provided.');
+  });
+
   it('gives a service-account (JWT bearer) token exactly the scopes of its assertion', async () => {
     const sa = 'bridge@project.iam.gserviceaccount.com';
     const key = server.emulator.registerServiceAccount({ clientEmail: sa }).privateKeyPem!;
