@@ -1,43 +1,10 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describeProblem, lintOpenApi as lint, LintReport } from '../../scripts/lint-openapi';
 
 const ROOT = join(__dirname, '..', '..');
-const CLI = join(ROOT, 'node_modules', '@redocly', 'cli', 'bin', 'cli.js');
-
-interface LintReport {
-  totals: { errors: number; warnings: number; ignored: number };
-  problems: Array<{ ruleId: string; severity: string; message: string; location: Array<{ pointer: string }> }>;
-}
-
-/**
- * Redocly CLI with our redocly.yaml (recommended rules), offline: telemetry and the update
- * check off, and a hard timeout so that a network wait can never hang the suite.
- */
-function lint(file: string): Promise<LintReport> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      [CLI, 'lint', file, '--config', join(ROOT, 'redocly.yaml'), '--format', 'json'],
-      {
-        cwd: ROOT,
-        timeout: 60_000,
-        env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', CI: 'true' },
-      },
-      // The CLI exits 1 when there are errors; the JSON report on stdout is what counts.
-      (error, stdout) => {
-        try {
-          resolve(JSON.parse(stdout) as LintReport);
-        } catch {
-          reject(error ?? new Error(`redocly printed no JSON report: ${stdout}`));
-        }
-      },
-    );
-  });
-}
-
-const summary = (report: LintReport) => report.problems.map((p) => `${p.severity} ${p.ruleId} ${p.location[0]?.pointer}: ${p.message}`);
+const summary = (report: LintReport) => report.problems.map(describeProblem);
 
 describe('openapi.json lint (Redocly recommended)', () => {
   let scratch: string;
