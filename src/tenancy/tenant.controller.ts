@@ -6,6 +6,7 @@ import { BearerAuthGuard } from './guards/bearer-auth.guard';
 import { CurrentPrincipal, Principal } from './principal';
 import { TenancyService } from './tenancy.service';
 import { toApiKeyView, toDomainView, toTenantView, toUserView } from './tenancy.views';
+import { ApiSurface, ApiSurfaceErrors } from '../common/http/api-surface-errors';
 import { DomainException } from '../common/errors/domain.exception';
 import { ErrorCode } from '../common/errors/error-codes';
 
@@ -14,6 +15,7 @@ import { ErrorCode } from '../common/errors/error-codes';
 @ApiSecurity('cb_key')
 @ApiSecurity('x-api-key')
 @ApiKeyHeaders('cb_key', 'x-api-key')
+@ApiSurface('default', [401])
 @UseGuards(ApiKeyGuard)
 @Controller('tenant')
 export class TenantController {
@@ -31,6 +33,7 @@ export class TenantController {
   }
 
   @Get('api-keys')
+  @ApiOperation({ summary: "List the organisation's API keys (prefixes only)" })
   @ApiOkResponse({ type: [ApiKeyView] })
   async listKeys(@CurrentPrincipal() principal: Principal): Promise<ApiKeyView[]> {
     return (await this.tenancy.listApiKeys(principal.tenantId)).map(toApiKeyView);
@@ -40,6 +43,7 @@ export class TenantController {
   @HttpCode(204)
   @ApiOperation({ summary: "Revoke one of the organisation's keys" })
   @ApiNoContentResponse()
+  @ApiSurfaceErrors('default', [404])
   async revokeKey(@CurrentPrincipal() principal: Principal, @Param('keyId', new ParseUUIDPipe()) keyId: string): Promise<void> {
     await this.tenancy.revokeApiKey(principal.tenantId, keyId);
   }
@@ -47,6 +51,7 @@ export class TenantController {
 
 @ApiTags('Tenant')
 @ApiBearerAuth('bearer')
+@ApiSurface('default', [401])
 @UseGuards(BearerAuthGuard)
 @Controller('users')
 export class UsersController {
@@ -55,6 +60,7 @@ export class UsersController {
   @Get('me')
   @ApiOperation({ summary: 'The signed-in user (created on first sight of a valid token)' })
   @ApiOkResponse({ type: UserView })
+  @ApiSurfaceErrors('default', { 404: 'The token names a user this organisation does not have.' })
   async me(@CurrentPrincipal() principal: Principal): Promise<UserView> {
     const user = principal.userId ? await this.tenancy.findUser(principal.tenantId, principal.userId) : null;
     if (!user) throw new DomainException(ErrorCode.NotFound, 'User not found', 404);
