@@ -239,7 +239,8 @@ export class GraphSubscriptions {
     }
     if (!mailbox) throw new GraphHttpError(404, 'ResourceNotFound', `Resource '${resource}' does not exist.`);
     const r = rest.map((s) => s.toLowerCase());
-    if (r.length === 1 && r[0] === 'events') return { mailbox };
+    // Like GET /me/events, a subscription on /me/events covers the default calendar only.
+    if (r.length === 1 && r[0] === 'events') return { mailbox, calendarId: mailbox.defaultCalendarId };
     if (r.length === 2 && r[0] === 'calendar' && r[1] === 'events') return { mailbox, calendarId: mailbox.defaultCalendarId };
     if (r.length === 3 && r[0] === 'calendars' && r[2] === 'events') {
       const calendar = this.store.calendars.get(rest[1]);
