@@ -5,6 +5,7 @@ import { calendarViewItems, renderEvent } from './graph-event-view';
 import { json, type GraphContext, type GraphResponse } from './graph-request';
 import { preferenceAppliedHeader, queryParam } from './odata-query';
 import { parseQueryInstant } from './graph-time';
+import { checkEventSelect } from './graph-event-properties';
 
 type Entry = { removed: false; item: ViewItem } | { removed: true; id: string };
 
@@ -84,6 +85,7 @@ export class DeltaTracker {
     const endMs = parseQueryInstant(queryParam(ctx.req.query, 'endDateTime'), 'endDateTime');
     if (endMs <= startMs) throw badRequest('The end of the time window must be after its start.', 'ErrorInvalidParameter');
     const select = queryParam(ctx.req.query, '$select')?.split(',').map((s: string) => s.trim()).filter(Boolean);
+    if (select) checkEventSelect(select);
     const scope: Scope = { mailboxId: ctx.mailbox!.id, calendarId, startMs, endMs, path, select };
     const items = this.currentItems(scope);
     const entries: Entry[] = items.map((item) => ({ removed: false, item }));

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { EventFields, ExtendedProperty, StoredEvent, ViewItem } from './graph-model';
-import { cancelledOccurrenceKey, occurrenceId, parseOccurrenceId } from './graph-ids';
+import { cancelledOccurrenceKey, occurrenceICalUId, occurrenceId, parseOccurrenceId } from './graph-ids';
 import { occurrenceDates } from './graph-recurrence';
 import { dateKeyOf, formatGraphDateTime, formatOffsetUtc, toDateTime } from './graph-time';
 import { resolveTimeZone } from './windows-time-zones';
@@ -184,8 +184,8 @@ export function renderEvent(item: ViewItem, opts: RenderOptions): Record<string,
     transactionId: master ? null : event.transactionId,
     originalStartTimeZone: f.start.timeZone,
     originalEndTimeZone: f.end.timeZone,
-    iCalUId: event.iCalUId,
-    uid: event.iCalUId,
+    // v1.0 has no `uid` (beta only); each occurrence has its own iCalUId.
+    iCalUId: master ? occurrenceICalUId(event.iCalUId, item.dateKey!) : event.iCalUId,
     reminderMinutesBeforeStart: f.reminderMinutesBeforeStart,
     isReminderOn: f.isReminderOn,
     hasAttachments: false,
