@@ -126,6 +126,8 @@ export interface RenderOptions {
   /** $expand=singleValueExtendedProperties($filter=...): which ids to include; null = all. */
   expandExtended?: ((p: ExtendedProperty) => boolean) | null;
   expandExceptions?: boolean;
+  /** Calendars.ReadBasic only: no body, bodyPreview or extended properties. */
+  basicOnly?: boolean;
   /** Only GET by id returns cancelledOccurrences, and only when $select names it. */
   includeCancelledOccurrences?: boolean;
 }
@@ -222,8 +224,12 @@ export function renderEvent(item: ViewItem, opts: RenderOptions): Record<string,
   if (item.kind === 'seriesMaster' && opts.includeCancelledOccurrences) {
     out.cancelledOccurrences = [...event.cancelledDates].sort().map((d) => cancelledOccurrenceKey(event.id, d));
   }
+  if (opts.basicOnly) {
+    delete out.body;
+    delete out.bodyPreview;
+  }
   const selected = opts.select ? selectProperties(out, opts.select) : out;
-  if (opts.expandExtended !== undefined) {
+  if (opts.expandExtended !== undefined && !opts.basicOnly) {
     const filter = opts.expandExtended;
     selected.singleValueExtendedProperties = item.extendedProperties.filter((p) => !filter || filter(p)).map((p) => ({ ...p }));
   }

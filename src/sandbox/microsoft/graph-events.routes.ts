@@ -9,6 +9,7 @@ import type { GraphStore } from './graph-store';
 import type { DeltaTracker } from './graph-delta';
 import { parseListQuery, preferenceAppliedHeader, queryParam, type ListQuery } from './odata-query';
 import { parseQueryInstant } from './graph-time';
+import { readsBasicOnly } from './graph-permissions';
 
 const DEFAULT_PAGE_SIZE = 10;
 
@@ -171,6 +172,7 @@ export class GraphEventsRoutes {
       select: q.select,
       expandExtended: q.expandExtended,
       expandExceptions: q.expandExceptions,
+      basicOnly: readsBasicOnly(ctx.principal),
     };
   }
 
