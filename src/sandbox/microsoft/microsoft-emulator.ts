@@ -9,7 +9,8 @@ import { DeltaTracker } from './graph-delta';
 import { GraphSubscriptions, type LifecycleEvent, type SubscriptionRecord } from './graph-subscriptions';
 import { MailboxThrottle, type ThrottleLimits } from './graph-throttle';
 import { GraphService } from './graph-service';
-import { GraphBatch } from './graph-batch';
+import { GraphBatch, type BatchOrder } from './graph-batch';
+import { SeededRandom } from './seeded-random';
 import { graphHttpHandler } from './graph-http';
 import { identityRouter } from './identity.routes';
 import { controlRouter, ControlError } from './microsoft-control.routes';
@@ -35,6 +36,10 @@ export interface MicrosoftEmulatorOptions {
   validationTimeoutMs?: number;
   /** Page size of calendarView/delta without Prefer: odata.maxpagesize. Default 10. */
   deltaPageSize?: number;
+  /** Seed of the emulator's deterministic "any order" / "may repeat" behaviours. Default 1. */
+  seed?: number;
+  /** $batch response order: 'shuffled' (default; Graph promises no order) or 'request'. */
+  batchOrder?: BatchOrder;
   /** Clock, for tests of expiry. Default Date.now. */
   now?: () => number;
   /** Registered up front (sandbox mode). */
@@ -97,7 +102,7 @@ export class MicrosoftEmulator {
     });
     this.events = new GraphEventsRoutes(this.store, this.delta);
     this.service = new GraphService({ store: this.store, identity: this.identity, events: this.events, subscriptions: this.subscriptions, throttle: this.throttle, faults: this.faults, counter: this.counter, now });
-    this.batch = new GraphBatch(this.service);
+    this.batch = new GraphBatch(this.service, new SeededRandom(options.seed ?? 1), options.batchOrder ?? 'shuffled');
     this.applySeed();
   }
 
