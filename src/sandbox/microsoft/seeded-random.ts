@@ -5,8 +5,13 @@
 export class SeededRandom {
   private state: number;
 
-  constructor(seed: number) {
+  constructor(private readonly seed: number) {
     this.state = seed >>> 0;
+  }
+
+  /** Back to the start of the sequence (emulator reset). */
+  reset(): void {
+    this.state = this.seed >>> 0;
   }
 
   /** Uniform in [0, 1). */
