@@ -76,6 +76,15 @@ describe('Microsoft Graph emulator: query and body strictness', () => {
     }
   });
 
+  it('refuses an unsupported recurrenceTimeZone', async () => {
+    const series = {
+      ...at('daily'),
+      recurrence: { pattern: { type: 'daily', interval: 1 }, range: { type: 'numbered', startDate: '2030-01-10', numberOfOccurrences: 3, recurrenceTimeZone: 'Atlantis Standard Time' } },
+    };
+    await expect(client.api('/me/events').post(series)).rejects.toMatchObject({ statusCode: 400, code: 'TimeZoneNotSupportedException' });
+    expect(env.emulator.listStoredEvents(tenant.alice.email)).toEqual([]);
+  });
+
   it('refuses an unsupported zone on PATCH and leaves the event unchanged', async () => {
     const created = await client.api('/me/events').post(at('patch me'));
     await expect(client.api(`/me/events/${created.id}`).patch({ end: { dateTime: '2030-01-10T12:00:00', timeZone: 'Nowhere/Land' } })).rejects.toMatchObject({ statusCode: 400, code: 'TimeZoneNotSupportedException' });
