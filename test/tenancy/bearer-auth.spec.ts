@@ -72,8 +72,8 @@ describe('bearer auth: HS256 JWTs, cal_ user keys', () => {
     expect(me.status).toBe(200);
     expect(me.body.id).toBe(user.body.id);
 
-    // A tenant-level key is not a user credential.
-    expect((await http(t.baseUrl, 'GET', '/users/me', { headers: bearer(tenant.apiKey) })).status).toBe(401);
+    // A tenant-level key is a valid credential of the wrong kind (test/tenancy/credential-matrix.spec.ts).
+    expect((await http(t.baseUrl, 'GET', '/users/me', { headers: bearer(tenant.apiKey) })).status).toBe(403);
 
     await http(t.baseUrl, 'DELETE', `/admin/tenants/${tenant.tenantId}/api-keys/${key.body.id}`, { headers: admin });
     expect((await http(t.baseUrl, 'GET', '/users/me', { headers: bearer(key.body.key) })).status).toBe(401);
