@@ -88,7 +88,7 @@ export class AdminController {
   @ApiOperation({ summary: 'Create (or find) a user by identity-provider subject' })
   @ApiCreatedResponse({ type: UserView })
   async createUser(@TenantId() tenantId: string, @Body() dto: CreateUserDto): Promise<UserView> {
-    return toUserView(await this.tenancy.createUser(tenantId, dto.externalId, dto.email ?? null));
+    return toUserView(await this.tenancy.createUser(tenantId, dto.externalId, dto.email));
   }
 
   @Get(':tenantId/users')

@@ -31,7 +31,7 @@ const logger = new Logger('Auth');
  */
 export function authenticationUnavailable(cause: unknown): DomainException {
   if (cause instanceof DomainException) return cause;
-  logger.error({ err: cause }, 'could not check a credential: authentication is unavailable');
+  logger.error({ err: cause, msg: 'could not check a credential: authentication is unavailable' });
   return new DomainException(ErrorCode.ServiceUnavailable, 'Service unavailable: the credential could not be checked, retry later', 503);
 }
 
