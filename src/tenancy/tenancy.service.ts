@@ -5,6 +5,7 @@ import { generateApiKey, hashApiKey } from '../common/crypto/api-key-hash';
 import { SecretBox } from '../common/crypto/secret-box';
 import { DomainException } from '../common/errors/domain.exception';
 import { ErrorCode } from '../common/errors/error-codes';
+import { isUniqueViolation } from '../common/errors/normalize-error';
 import { ApiKeyEntity } from './api-key.entity';
 import { ApiKeyCache } from './api-key-cache';
 import { ApiKeysRepository } from './api-keys.repository';
@@ -104,10 +105,15 @@ export class TenancyService {
       ]);
     }
     const domain = dto.domain.toLowerCase();
-    if (await this.domains.isTaken(domain)) {
-      throw new DomainException(ErrorCode.Conflict, `Domain ${domain} is already authorized by an organisation`, 409);
+    const taken = () => new DomainException(ErrorCode.Conflict, `Domain ${domain} is already authorized by an organisation`, 409);
+    if (await this.domains.isTaken(domain)) throw taken();
+    try {
+      return await this.domains.create(tenantId, { domain, provider: dto.provider, delegationCredentialId: credential.id });
+    } catch (error) {
+      // Another request authorized it between the check and the insert: the unique index decided.
+      if (isUniqueViolation(error)) throw taken();
+      throw error;
     }
-    return this.domains.create(tenantId, { domain, provider: dto.provider, delegationCredentialId: credential.id });
   }
 
   listDomains(tenantId: string): Promise<DomainEntity[]> {
