@@ -85,9 +85,37 @@ describe('tenancy over HTTP: isolation, keys, secrets at rest', () => {
   });
 
   it('guards the admin API with x-admin-token', async () => {
-    expect((await http(t.baseUrl, 'GET', '/admin/tenants')).status).toBe(401);
-    expect((await http(t.baseUrl, 'GET', '/admin/tenants', { headers: { 'x-admin-token': 'wrong-token-value' } })).status).toBe(401);
-    expect((await http(t.baseUrl, 'GET', '/admin/tenants', { headers: admin })).status).toBe(200);
+    const refusal = (message: string) => ({ status: 401, body: { statusCode: 401, error: 'Unauthorized', code: 'UNAUTHORIZED', message } });
+    const answer = async (headers: Record<string, string>) => {
+      const response = await http(t.baseUrl, 'GET', '/admin/tenants', { headers });
+      return { status: response.status, body: response.body };
+    };
+    expect(await answer({})).toEqual(refusal('Missing x-admin-token header'));
+    expect(await answer({ 'x-admin-token': 'wrong-token-value' })).toEqual(refusal('Invalid admin token'));
+    // Same length, one character off: only a real comparison tells these apart.
+    const last = t.adminToken.slice(-1);
+    const nearMiss = `${t.adminToken.slice(0, -1)}${last === 'a' ? 'b' : 'a'}`;
+    expect(nearMiss).toHaveLength(t.adminToken.length);
+    expect(await answer({ 'x-admin-token': nearMiss })).toEqual(refusal('Invalid admin token'));
+    expect(await answer({ 'x-admin-token': t.adminToken.toUpperCase() === t.adminToken ? t.adminToken.toLowerCase() : t.adminToken.toUpperCase() })).toEqual(refusal('Invalid admin token'));
+    const ok = await http(t.baseUrl, 'GET', '/admin/tenants', { headers: admin });
+    expect(ok.status).toBe(200);
+    expect(ok.body.map((tenant: { id: string }) => tenant.id).sort()).toEqual([a.tenantId, b.tenantId].sort());
+  });
+
+  it("cannot scope a key to another tenant's user", async () => {
+    const userOfB = await http(t.baseUrl, 'POST', `/admin/tenants/${b.tenantId}/users`, { headers: admin, json: { externalId: 'b-only-user' } });
+    expect(userOfB.status).toBe(201);
+    const attempt = await http(t.baseUrl, 'POST', `/admin/tenants/${a.tenantId}/api-keys`, { headers: admin, json: { name: 'cross', userId: userOfB.body.id } });
+    expect({ status: attempt.status, body: attempt.body }).toEqual({
+      status: 404,
+      body: { statusCode: 404, error: 'Not Found', code: 'NOT_FOUND', message: `User ${userOfB.body.id} not found in this tenant` },
+    });
+    const keysOfA = await sql(t.database.url, 'SELECT count(*)::int AS n FROM api_keys WHERE tenant_id = $1 AND user_id IS NOT NULL', [a.tenantId]);
+    expect(keysOfA[0].n).toBe(0);
+    const own = await http(t.baseUrl, 'POST', `/admin/tenants/${b.tenantId}/api-keys`, { headers: admin, json: { name: 'own', userId: userOfB.body.id } });
+    expect(own.status).toBe(201);
+    expect(own.body.key).toMatch(/^cal_/);
   });
 
   it('stores API keys as SHA-256 hashes only', async () => {
