@@ -2,12 +2,14 @@ import { applyDecorators, Body, Controller, Get, HttpCode, Post, Query, Res, Use
 import {
   ApiBadRequestResponse,
   ApiBody,
+  ApiForbiddenResponse,
   ApiOkResponse,
   ApiOperation,
   ApiPayloadTooLargeResponse,
   ApiProduces,
   ApiQuery,
   ApiSecurity,
+  ApiServiceUnavailableResponse,
   ApiTags,
   ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
@@ -71,6 +73,8 @@ const CalendarResponse = () =>
     }),
     ApiBadRequestResponse({ description: 'Malformed request (E1703–E1735, E1750–E1758, E1780–E1783, E1787).', type: IcsFailureDto }),
     ApiUnauthorizedResponse({ description: 'Missing (E1701) or invalid (E1702) API key.', type: IcsFailureDto }),
+    ApiForbiddenResponse({ description: 'A user-scoped (`cal_`) key: this API takes an organisation key (E1788).', type: IcsFailureDto }),
+    ApiServiceUnavailableResponse({ description: 'The key could not be checked (database unavailable): retry later (E1789).', type: IcsFailureDto }),
     ApiPayloadTooLargeResponse({ description: 'Body over the size limit (E1782).', type: IcsFailureDto }),
     ApiUnprocessableEntityResponse({
       description: 'A value that cannot be used: unknown action or time zone, bad date, end before start, bad URL, e-mail, RRULE or alarm (E1717, E1740–E1743, E1751–E1760).',
