@@ -69,11 +69,13 @@ const CalendarResponse = () =>
     ApiSurfaceErrors('ics', {
       400: 'Malformed request (E1703–E1735, E1750–E1758, E1780–E1783, E1787).',
       401: 'Missing (E1701) or invalid (E1702) API key.',
+      403: 'A user-scoped (`cal_`) key: this API takes an organisation key (E1788).',
       413: 'Body over the size limit (E1782).',
       415: 'Unsupported content encoding or charset (E1784).',
       422: 'A value that cannot be used: unknown action or time zone, bad date, end before start, bad URL, e-mail, RRULE or alarm (E1717, E1740–E1743, E1751–E1760).',
       429: 'Too many requests (E1785).',
       500: 'Unexpected failure (E1700).',
+      503: 'The key could not be checked (database unavailable): retry later (E1789).',
     }),
   );
 

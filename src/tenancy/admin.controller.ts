@@ -101,7 +101,7 @@ export class AdminController {
   @ApiCreatedResponse({ type: UserView })
   @ApiSurfaceErrors('default', [404])
   async createUser(@TenantId() tenantId: string, @Body() dto: CreateUserDto): Promise<UserView> {
-    return toUserView(await this.tenancy.createUser(tenantId, dto.externalId, dto.email ?? null));
+    return toUserView(await this.tenancy.createUser(tenantId, dto.externalId, dto.email));
   }
 
   @Get(':tenantId/users')

@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { ApiKeyView, UserView, WhoAmIView } from './dto/admin-responses.dto';
 import { ApiKeyGuard, ApiKeyHeaders } from './guards/api-key.guard';
 import { BearerAuthGuard } from './guards/bearer-auth.guard';
@@ -15,8 +15,9 @@ import { ErrorCode } from '../common/errors/error-codes';
 @ApiSecurity('cb_key')
 @ApiSecurity('x-api-key')
 @ApiKeyHeaders('cb_key', 'x-api-key')
-@ApiSurface('default', [401])
+@ApiSurface('default', [401, 403, 503])
 @UseGuards(ApiKeyGuard)
+@ApiForbiddenResponse({ description: 'A user-scoped (`cal_`) key: these routes take an organisation key.' })
 @Controller('tenant')
 export class TenantController {
   constructor(private readonly tenancy: TenancyService) {}
@@ -51,8 +52,9 @@ export class TenantController {
 
 @ApiTags('Tenant')
 @ApiBearerAuth('bearer')
-@ApiSurface('default', [401])
+@ApiSurface('default', [401, 403, 503])
 @UseGuards(BearerAuthGuard)
+@ApiForbiddenResponse({ description: 'An organisation key: these routes take a user JWT or a `cal_` user key.' })
 @Controller('users')
 export class UsersController {
   constructor(private readonly tenancy: TenancyService) {}
