@@ -1,4 +1,5 @@
 import { ICalAlarmType, ICalCalendar, ICalEvent } from 'ical-generator';
+import { foldLine } from '../common/text/ical-folding';
 import { EventTimes } from './event-times';
 import { Person } from './person';
 
@@ -19,7 +20,6 @@ export interface IcsEventData {
 }
 
 export const PRODID = '-//Calendar Bridge//ICS API V2//EN';
-const MAX_LINE_OCTETS = 75;
 
 /**
  * The VEVENT is built by ical-generator; the envelope and the folding are ours.
@@ -76,29 +76,4 @@ function fixUriValue(line: string, url: string | undefined): string {
   return url && line.startsWith('URL;VALUE=URI:') ? `URL;VALUE=URI:${url}` : line;
 }
 
-/**
- * Folds a content line so that no physical line exceeds 75 octets (the leading space of a
- * continuation counts), cutting only between characters, never inside a UTF-8 sequence
- * or between the two halves of a surrogate pair.
- */
-export function foldLine(line: string): string {
-  if (line.length <= MAX_LINE_OCTETS / 3 || Buffer.byteLength(line, 'utf8') <= MAX_LINE_OCTETS) return line;
-  let folded = '';
-  let segmentStart = 0;
-  let octets = 0;
-  let limit = MAX_LINE_OCTETS;
-  for (let i = 0; i < line.length; ) {
-    const code = line.charCodeAt(i);
-    const pair = code >= 0xd800 && code <= 0xdbff && i + 1 < line.length && (line.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
-    const width = code < 0x80 ? 1 : code < 0x800 ? 2 : pair ? 4 : 3;
-    if (octets + width > limit) {
-      folded += `${line.slice(segmentStart, i)}\r\n `;
-      segmentStart = i;
-      octets = 0;
-      limit = MAX_LINE_OCTETS - 1;
-    }
-    octets += width;
-    i += pair ? 2 : 1;
-  }
-  return folded + line.slice(segmentStart);
-}
+export { foldLine };

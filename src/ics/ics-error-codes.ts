@@ -77,6 +77,8 @@ export const ICS_ERRORS = {
   rateLimited: { code: 'E1785', status: 429, message: 'Too many requests: slow down and retry later.' },
   notFound: { code: 'E1786', status: 404, message: 'No such endpoint: use POST /ics or GET /ics.' },
   invalidRequest: { code: 'E1787', status: 400, message: 'Invalid request.' },
+  apiKeyNotAllowed: { code: 'E1788', status: 403, message: 'API key is a user key: the ICS API takes an organisation key.' },
+  unavailable: { code: 'E1789', status: 503, message: 'Service unavailable: retry later.' },
   requestFailed: { code: 'E1799', status: 400, message: 'Request failed.' },
 } as const satisfies Record<string, IcsErrorDefinition>;
 
@@ -100,6 +102,8 @@ export const SHARED_TO_ICS: Record<string, IcsErrorKey> = {
   [ErrorCode.NotFound]: 'notFound',
   [ErrorCode.RateLimited]: 'rateLimited',
   [ErrorCode.Internal]: 'internal',
+  [ErrorCode.CredentialNotAllowed]: 'apiKeyNotAllowed',
+  [ErrorCode.ServiceUnavailable]: 'unavailable',
 };
 
 const BY_CODE = new Map<string, IcsErrorDefinition>(Object.values(ICS_ERRORS).map((d) => [d.code, d]));

@@ -1,20 +1,17 @@
 import { applyDecorators, Body, Controller, Get, HttpCode, Post, Query, Res, UseGuards } from '@nestjs/common';
 import {
-  ApiBadRequestResponse,
   ApiBody,
   ApiOkResponse,
   ApiOperation,
-  ApiPayloadTooLargeResponse,
   ApiProduces,
   ApiQuery,
   ApiSecurity,
   ApiTags,
-  ApiUnauthorizedResponse,
-  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { ApiSurface, ApiSurfaceErrors } from '../common/http/api-surface-errors';
 import { ApiKeyGuard, ApiKeyHeaders, ApiKeyQueryParameter } from '../tenancy/guards/api-key.guard';
-import { CreateCalendarRequestDto, IcsFailureDto, SEED_EXAMPLE } from './dto/create-calendar.dto';
+import { CreateCalendarRequestDto, SEED_EXAMPLE } from './dto/create-calendar.dto';
 import { icsErrorTableMarkdown } from './ics-error-codes';
 import { ICS_FIELDS } from './ics-request';
 import { IcsService } from './ics.service';
@@ -69,17 +66,20 @@ const CalendarResponse = () =>
       description: 'The iCalendar file (one VEVENT). Headers: `Content-Type: text/calendar; charset=utf-8`, `Content-Disposition: inline; filename=calendar.ics`.',
       content: { 'text/calendar': { schema: { type: 'string' }, example: CALENDAR_EXAMPLE } },
     }),
-    ApiBadRequestResponse({ description: 'Malformed request (E1703–E1735, E1750–E1758, E1780–E1783, E1787).', type: IcsFailureDto }),
-    ApiUnauthorizedResponse({ description: 'Missing (E1701) or invalid (E1702) API key.', type: IcsFailureDto }),
-    ApiPayloadTooLargeResponse({ description: 'Body over the size limit (E1782).', type: IcsFailureDto }),
-    ApiUnprocessableEntityResponse({
-      description: 'A value that cannot be used: unknown action or time zone, bad date, end before start, bad URL, e-mail, RRULE or alarm (E1717, E1740–E1743, E1751–E1760).',
-      type: IcsFailureDto,
+    ApiSurfaceErrors('ics', {
+      400: 'Malformed request (E1703–E1735, E1750–E1758, E1780–E1783, E1787).',
+      401: 'Missing (E1701) or invalid (E1702) API key.',
+      403: 'A user-scoped (`cal_`) key: this API takes an organisation key (E1788).',
+      413: 'Body over the size limit (E1782).',
+      415: 'Unsupported content encoding or charset (E1784).',
+      422: 'A value that cannot be used: unknown action or time zone, bad date, end before start, bad URL, e-mail, RRULE or alarm (E1717, E1740–E1743, E1751–E1760).',
+      429: 'Too many requests (E1785).',
+      500: 'Unexpected failure (E1700).',
+      503: 'The key could not be checked (database unavailable): retry later (E1789).',
     }),
   );
 
 const QUERY_PARAMETERS = applyDecorators(
-  ApiQuery({ name: LINK_KEY_PARAMETER, required: false, description: 'API key, when the x-api-key header cannot be sent (a plain link).' }),
   ApiQuery({ name: ICS_FIELDS.action, required: true, example: 'createcalendar' }),
   ApiQuery({ name: ICS_FIELDS.title, required: true, example: SEED_EXAMPLE['event-title'] }),
   ApiQuery({ name: ICS_FIELDS.description, required: true, example: SEED_EXAMPLE['event-description'] }),
@@ -97,6 +97,7 @@ const QUERY_PARAMETERS = applyDecorators(
 
 @ApiTags('ICS — Create Calendar API V2')
 @ApiSecurity('x-api-key')
+@ApiSurface('ics')
 @Controller('ics')
 export class IcsController {
   constructor(private readonly ics: IcsService) {}
@@ -118,6 +119,7 @@ export class IcsController {
   @Get()
   @ApiKeyHeaders('x-api-key')
   @ApiKeyQueryParameter(LINK_KEY_PARAMETER)
+  @ApiSecurity('x-api-key-query')
   @UseGuards(ApiKeyGuard)
   @CalendarResponse()
   @ApiOperation({

@@ -48,6 +48,9 @@ export function microsoftSandboxOptions(config: AppConfig): MicrosoftEmulatorOpt
         ...SANDBOX_MICROSOFT_APP,
         displayName: 'Calendar Bridge (sandbox)',
         redirectUris: [`${config.publicBaseUrl}/api/v1/crm/calendar/connections/outlook/callback`],
+        // The emulator enforces Graph's permissions: what the product's Outlook driver uses.
+        delegatedPermissions: ['User.Read', 'Calendars.ReadWrite', 'MailboxSettings.Read'],
+        appRoles: ['Calendars.ReadWrite', 'User.Read.All', 'MailboxSettings.Read'],
       },
     ],
     mailboxes: SANDBOX_MICROSOFT_MAILBOXES,

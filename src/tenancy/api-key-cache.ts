@@ -17,7 +17,9 @@ interface Entry {
  * Remembers recently authenticated keys so the hot path skips a database round trip.
  * Revocation must still be immediate on every replica, so a revoke is broadcast with
  * Postgres NOTIFY and every replica LISTENs and evicts. The cache only serves while its
- * LISTEN connection is up (otherwise a revoke could be missed); the TTL is a second guard.
+ * LISTEN connection is up (a revoke broadcast while it is down is missed): `get` is that one
+ * guard. Whatever was cached before an outage is dropped when the listener is back; the TTL
+ * is a second guard.
  */
 @Injectable()
 export class ApiKeyCache implements OnModuleInit, OnModuleDestroy {
@@ -49,6 +51,7 @@ export class ApiKeyCache implements OnModuleInit, OnModuleDestroy {
   }
 
   get(keyHash: string): Principal | undefined {
+    // Not listening: a revoke could have been missed, so every key goes to the database.
     if (!this.listening) return undefined;
     const entry = this.entries.get(keyHash);
     if (!entry) return undefined;
@@ -60,7 +63,7 @@ export class ApiKeyCache implements OnModuleInit, OnModuleDestroy {
   }
 
   set(keyHash: string, principal: Principal): void {
-    if (!this.listening) return;
+    if (!this.listening) return; // it would not be served, and is dropped on reconnect anyway
     if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
     this.entries.set(keyHash, { principal, expiresAt: Date.now() + this.ttlMs });
   }
@@ -82,6 +85,8 @@ export class ApiKeyCache implements OnModuleInit, OnModuleDestroy {
       await client.connect();
       await client.query(`LISTEN ${API_KEY_REVOKED_CHANNEL}`);
       this.listener = client;
+      // Entries from before an outage may have missed a revoke sent during it.
+      this.entries.clear();
       this.listening = true;
       this.reconnectDelayMs = 1_000;
     } catch (error) {
@@ -94,7 +99,6 @@ export class ApiKeyCache implements OnModuleInit, OnModuleDestroy {
     if (this.closed) return;
     const wasListening = this.listening;
     this.listening = false;
-    this.entries.clear();
     if (wasListening) this.logger.warn({ err: error }, 'API key revocation listener lost; serving keys from the database until it is back');
     if (this.reconnectTimer) return;
     this.reconnectTimer = setTimeout(() => {

@@ -5,6 +5,7 @@ import { generateApiKey, hashApiKey } from '../common/crypto/api-key-hash';
 import { SecretBox } from '../common/crypto/secret-box';
 import { DomainException } from '../common/errors/domain.exception';
 import { ErrorCode } from '../common/errors/error-codes';
+import { isUniqueViolation } from '../common/errors/normalize-error';
 import { ApiKeyEntity } from './api-key.entity';
 import { ApiKeyCache } from './api-key-cache';
 import { ApiKeysRepository } from './api-keys.repository';
@@ -104,10 +105,15 @@ export class TenancyService {
       ]);
     }
     const domain = dto.domain.toLowerCase();
-    if (await this.domains.isTaken(domain)) {
-      throw new DomainException(ErrorCode.Conflict, `Domain ${domain} is already authorized by an organisation`, 409);
+    const taken = () => new DomainException(ErrorCode.Conflict, `Domain ${domain} is already authorized by an organisation`, 409);
+    if (await this.domains.isTaken(domain)) throw taken();
+    try {
+      return await this.domains.create(tenantId, { domain, provider: dto.provider, delegationCredentialId: credential.id });
+    } catch (error) {
+      // Another request authorized it between the check and the insert: the unique index decided.
+      if (isUniqueViolation(error)) throw taken();
+      throw error;
     }
-    return this.domains.create(tenantId, { domain, provider: dto.provider, delegationCredentialId: credential.id });
   }
 
   listDomains(tenantId: string): Promise<DomainEntity[]> {
@@ -120,9 +126,9 @@ export class TenancyService {
     }
   }
 
-  async createUser(tenantId: string, externalId: string, email: string | null): Promise<UserEntity> {
+  async createUser(tenantId: string, externalId: string, email: string | undefined): Promise<UserEntity> {
     await this.requireTenant(tenantId);
-    return this.users.upsertByExternalId(tenantId, externalId, email);
+    return this.users.findOrCreateByExternalId(tenantId, externalId, email);
   }
 
   listUsers(tenantId: string): Promise<UserEntity[]> {
@@ -186,13 +192,17 @@ export class TenancyService {
     void this.apiKeys.touchLastUsed(entity.tenantId, entity.id).catch(() => undefined);
   }
 
-  /** A verified JWT's claims → the principal; the user is created on first sight. */
+  /**
+   * A verified JWT's claims → the principal; the user is created on first sight. A token
+   * without `exp` would be valid forever, and a subject the users table cannot hold is a bad
+   * token (401), not a database error. An e-mail claim that is absent or unusable changes nothing.
+   */
   async principalFromJwt(claims: JwtClaims): Promise<Principal | null> {
     const tenantId = claims[this.config.jwt.tenantClaim];
-    if (typeof claims.sub !== 'string' || !claims.sub || typeof tenantId !== 'string') return null;
+    if (typeof claims.exp !== 'number' || !isStorableText(claims.sub, MAX_EXTERNAL_ID_LENGTH) || typeof tenantId !== 'string') return null;
     if (!UUID.test(tenantId) || !(await this.tenants.findById(tenantId))) return null;
-    const email = typeof claims.email === 'string' ? claims.email : null;
-    const user = await this.users.upsertByExternalId(tenantId, claims.sub, email);
+    const email = isStorableText(claims.email, MAX_EMAIL_LENGTH) ? claims.email : undefined;
+    const user = await this.users.findOrCreateByExternalId(tenantId, claims.sub, email);
     return { tenantId, userId: user.id, via: 'jwt' };
   }
 
@@ -216,6 +226,15 @@ export class TenancyService {
     });
     return { accessToken, expiresIn };
   }
+}
+
+/** Column sizes of `users.external_id` and `users.email`. */
+const MAX_EXTERNAL_ID_LENGTH = 255;
+const MAX_EMAIL_LENGTH = 320;
+
+/** Postgres text cannot hold NUL, and a value over the column size would fail the statement. */
+function isStorableText(value: unknown, maxLength: number): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= maxLength && !value.includes('\u0000');
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

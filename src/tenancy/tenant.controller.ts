@@ -1,11 +1,12 @@
 import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { ApiKeyView, UserView, WhoAmIView } from './dto/admin-responses.dto';
 import { ApiKeyGuard, ApiKeyHeaders } from './guards/api-key.guard';
 import { BearerAuthGuard } from './guards/bearer-auth.guard';
 import { CurrentPrincipal, Principal } from './principal';
 import { TenancyService } from './tenancy.service';
 import { toApiKeyView, toDomainView, toTenantView, toUserView } from './tenancy.views';
+import { ApiSurface, ApiSurfaceErrors } from '../common/http/api-surface-errors';
 import { DomainException } from '../common/errors/domain.exception';
 import { ErrorCode } from '../common/errors/error-codes';
 
@@ -14,7 +15,9 @@ import { ErrorCode } from '../common/errors/error-codes';
 @ApiSecurity('cb_key')
 @ApiSecurity('x-api-key')
 @ApiKeyHeaders('cb_key', 'x-api-key')
+@ApiSurface('default', [401, 403, 503])
 @UseGuards(ApiKeyGuard)
+@ApiForbiddenResponse({ description: 'A user-scoped (`cal_`) key: these routes take an organisation key.' })
 @Controller('tenant')
 export class TenantController {
   constructor(private readonly tenancy: TenancyService) {}
@@ -31,6 +34,7 @@ export class TenantController {
   }
 
   @Get('api-keys')
+  @ApiOperation({ summary: "List the organisation's API keys (prefixes only)" })
   @ApiOkResponse({ type: [ApiKeyView] })
   async listKeys(@CurrentPrincipal() principal: Principal): Promise<ApiKeyView[]> {
     return (await this.tenancy.listApiKeys(principal.tenantId)).map(toApiKeyView);
@@ -40,6 +44,7 @@ export class TenantController {
   @HttpCode(204)
   @ApiOperation({ summary: "Revoke one of the organisation's keys" })
   @ApiNoContentResponse()
+  @ApiSurfaceErrors('default', [404])
   async revokeKey(@CurrentPrincipal() principal: Principal, @Param('keyId', new ParseUUIDPipe()) keyId: string): Promise<void> {
     await this.tenancy.revokeApiKey(principal.tenantId, keyId);
   }
@@ -47,7 +52,9 @@ export class TenantController {
 
 @ApiTags('Tenant')
 @ApiBearerAuth('bearer')
+@ApiSurface('default', [401, 403, 503])
 @UseGuards(BearerAuthGuard)
+@ApiForbiddenResponse({ description: 'An organisation key: these routes take a user JWT or a `cal_` user key.' })
 @Controller('users')
 export class UsersController {
   constructor(private readonly tenancy: TenancyService) {}
@@ -55,6 +62,7 @@ export class UsersController {
   @Get('me')
   @ApiOperation({ summary: 'The signed-in user (created on first sight of a valid token)' })
   @ApiOkResponse({ type: UserView })
+  @ApiSurfaceErrors('default', { 404: 'The token names a user this organisation does not have.' })
   async me(@CurrentPrincipal() principal: Principal): Promise<UserView> {
     const user = principal.userId ? await this.tenancy.findUser(principal.tenantId, principal.userId) : null;
     if (!user) throw new DomainException(ErrorCode.NotFound, 'User not found', 404);

@@ -12,7 +12,7 @@ const SNAPSHOT = join(__dirname, '..', '..', 'openapi.json');
 describe('OpenAPI document', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ PUBLIC_BASE_URL: 'http://localhost:18080' });
   });
   afterAll(() => t.close());
 
@@ -24,9 +24,9 @@ describe('OpenAPI document', () => {
     expect(JSON.parse(generated)).toEqual(JSON.parse(readFileSync(SNAPSHOT, 'utf8')));
   });
 
-  it('declares the four auth schemes', async () => {
+  it('declares the auth schemes: four headers, and the query key of the ICS link', async () => {
     const doc = (await http(t.baseUrl, 'GET', '/docs-json')).body;
-    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['admin-token', 'bearer', 'cb_key', 'x-api-key']);
+    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['admin-token', 'bearer', 'cb_key', 'x-api-key', 'x-api-key-query']);
   });
 
   it('serves Swagger UI at /docs', async () => {

@@ -109,7 +109,7 @@ const CASES: ErrorCase[] = [
 /** Codes that cannot be provoked over HTTP on purpose; ics-error.formatter.spec.ts covers them. */
 const UNIT_TESTED_ONLY = new Set(['E1700', 'E1787', 'E1799']);
 /** Needs its own app with a low rate limit (below). */
-const SEPARATE_TEST = new Set(['E1785']);
+const SEPARATE_TEST = new Set(['E1785', /* test/tenancy/credential-matrix.spec.ts */ 'E1788', /* test/tenancy/auth-database-failure.spec.ts */ 'E1789']);
 
 describe('POST /ics — one error code per failure, in the seed failure shape', () => {
   let t: TestApp;

@@ -82,7 +82,10 @@ describe('POST /ics — the seed request example', () => {
     expect(Object.keys(post.responses['200'].content)).toEqual(['text/calendar']);
     expect(post.description).toContain('| E1703 | 400 | Title cannot be empty for iCalendar. |');
     expect(post.requestBody.content['application/json'].examples.seed.value).toMatchObject({ 'event-title': 'Dunder Mifflin Christmas Party' });
-    expect(doc.paths['/ics'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['event-title', 'all-day-event', 'x-api-key']));
+    expect(doc.paths['/ics'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['event-title', 'all-day-event']));
+    // The link's key is a security scheme (header or query), not an ordinary parameter.
+    expect(doc.paths['/ics'].get.security).toEqual([{ 'x-api-key': [] }, { 'x-api-key-query': [] }]);
+    expect(doc.components.securitySchemes['x-api-key-query']).toMatchObject({ type: 'apiKey', in: 'query', name: 'x-api-key' });
   });
 
   describeIfRadicale('accepted by a CalDAV server', () => {

@@ -55,12 +55,18 @@ describe('bearer auth: HS256 JWTs, cal_ user keys', () => {
     ['garbage', () => 'not.a.jwt'],
   ])('answers 401 for a token %s', async (_label, makeToken) => {
     const response = await http(t.baseUrl, 'GET', '/users/me', { headers: bearer(makeToken()) });
-    expect(response.status).toBe(401);
-    expect(response.body).toMatchObject({ statusCode: 401, code: 'UNAUTHORIZED' });
+    expect({ status: response.status, body: response.body }).toEqual({
+      status: 401,
+      body: { statusCode: 401, error: 'Unauthorized', code: 'UNAUTHORIZED', message: 'Invalid or expired token' },
+    });
   });
 
   it('answers 401 without an Authorization header', async () => {
-    expect((await http(t.baseUrl, 'GET', '/users/me')).status).toBe(401);
+    const response = await http(t.baseUrl, 'GET', '/users/me');
+    expect({ status: response.status, body: response.body }).toEqual({
+      status: 401,
+      body: { statusCode: 401, error: 'Unauthorized', code: 'UNAUTHORIZED', message: 'Missing bearer token' },
+    });
   });
 
   it('accepts a user-scoped cal_ key, and refuses it once revoked', async () => {
@@ -72,11 +78,15 @@ describe('bearer auth: HS256 JWTs, cal_ user keys', () => {
     expect(me.status).toBe(200);
     expect(me.body.id).toBe(user.body.id);
 
-    // A tenant-level key is not a user credential.
-    expect((await http(t.baseUrl, 'GET', '/users/me', { headers: bearer(tenant.apiKey) })).status).toBe(401);
+    // A tenant-level key is a valid credential of the wrong kind (test/tenancy/credential-matrix.spec.ts).
+    expect((await http(t.baseUrl, 'GET', '/users/me', { headers: bearer(tenant.apiKey) })).status).toBe(403);
 
-    await http(t.baseUrl, 'DELETE', `/admin/tenants/${tenant.tenantId}/api-keys/${key.body.id}`, { headers: admin });
-    expect((await http(t.baseUrl, 'GET', '/users/me', { headers: bearer(key.body.key) })).status).toBe(401);
+    expect((await http(t.baseUrl, 'DELETE', `/admin/tenants/${tenant.tenantId}/api-keys/${key.body.id}`, { headers: admin })).status).toBe(204);
+    const revoked = await http(t.baseUrl, 'GET', '/users/me', { headers: bearer(key.body.key) });
+    expect({ status: revoked.status, body: revoked.body }).toEqual({
+      status: 401,
+      body: { statusCode: 401, error: 'Unauthorized', code: 'UNAUTHORIZED', message: 'Invalid or revoked API key' },
+    });
   });
 });
 
@@ -113,14 +123,19 @@ describe('bearer auth: RS256 through an identity provider JWKS', () => {
   });
 
   it('refuses a token signed by another key, or an HS256 token', async () => {
+    const refused = { status: 401, body: { statusCode: 401, error: 'Unauthorized', code: 'UNAUTHORIZED', message: 'Invalid or expired token' } };
     const forged = await http(t.baseUrl, 'GET', '/users/me', { headers: { authorization: `Bearer ${rsToken(stranger.privateKey, {})}` } });
-    expect(forged.status).toBe(401);
-    const hs = sign({ sub: 'x', org: tenantId }, 'some-shared-secret-value-xxxxxxxxxxxx', { issuer: 'https://idp.example' });
-    expect((await http(t.baseUrl, 'GET', '/users/me', { headers: { authorization: `Bearer ${hs}` } })).status).toBe(401);
+    expect({ status: forged.status, body: forged.body }).toEqual(refused);
+    const hs = sign({ sub: 'x', org: tenantId }, 'some-shared-secret-value-xxxxxxxxxxxx', { issuer: 'https://idp.example', expiresIn: 300 });
+    const hsAnswer = await http(t.baseUrl, 'GET', '/users/me', { headers: { authorization: `Bearer ${hs}` } });
+    expect({ status: hsAnswer.status, body: hsAnswer.body }).toEqual(refused);
   });
 
   it('refuses minting HS256 tokens when only a JWKS is configured', async () => {
     const minted = await http(t.baseUrl, 'POST', `/admin/tenants/${tenantId}/tokens`, { headers: { 'x-admin-token': t.adminToken }, json: { sub: 'x' } });
-    expect(minted.status).toBe(409);
+    expect({ status: minted.status, body: minted.body }).toEqual({
+      status: 409,
+      body: { statusCode: 409, error: 'Conflict', code: 'CONFLICT', message: 'Token minting needs JWT_SECRET (HS256)' },
+    });
   });
 });

@@ -30,7 +30,10 @@ describe('tenancy over HTTP: isolation, keys, secrets at rest', () => {
 
   it("cannot revoke another tenant's key, and that key keeps working", async () => {
     const attempt = await http(t.baseUrl, 'DELETE', `/tenant/api-keys/${b.apiKeyId}`, { headers: { cb_key: a.apiKey } });
-    expect(attempt.status).toBe(404);
+    expect({ status: attempt.status, body: attempt.body }).toEqual({
+      status: 404,
+      body: { statusCode: 404, error: 'Not Found', code: 'NOT_FOUND', message: `API key ${b.apiKeyId} not found` },
+    });
     const stillWorks = await http(t.baseUrl, 'GET', '/tenant', { headers: { cb_key: b.apiKey } });
     expect(stillWorks.status).toBe(200);
     expect(stillWorks.body.tenant.id).toBe(b.tenantId);
@@ -59,7 +62,10 @@ describe('tenancy over HTTP: isolation, keys, secrets at rest', () => {
       headers: admin,
       json: { domain: 'other.example', provider: 'ms', delegationCredentialId: cred.body.id },
     });
-    expect(steal.status).toBe(404);
+    expect({ status: steal.status, body: steal.body }).toEqual({
+      status: 404,
+      body: { statusCode: 404, error: 'Not Found', code: 'NOT_FOUND', message: `Delegation credential ${cred.body.id} not found` },
+    });
     const credA = await http(t.baseUrl, 'POST', `/admin/tenants/${a.tenantId}/delegation-credentials`, {
       headers: admin,
       json: { provider: 'ms', name: 'A app', msTenantId: 'a.onmicrosoft.com', clientId: 'client-a', clientSecret: 'a-secret' },
@@ -68,26 +74,67 @@ describe('tenancy over HTTP: isolation, keys, secrets at rest', () => {
       headers: admin,
       json: { domain: 'b-corp.example', provider: 'ms', delegationCredentialId: credA.body.id },
     });
-    expect(taken.status).toBe(409);
+    expect({ status: taken.status, body: taken.body }).toEqual({
+      status: 409,
+      body: { statusCode: 409, error: 'Conflict', code: 'CONFLICT', message: 'Domain b-corp.example is already authorized by an organisation' },
+    });
   });
 
   it('answers 401 for a missing, unknown or revoked key', async () => {
-    expect((await http(t.baseUrl, 'GET', '/tenant')).status).toBe(401);
-    expect((await http(t.baseUrl, 'GET', '/tenant', { headers: { cb_key: 'cbk_not-a-real-key' } })).status).toBe(401);
+    const missing = await http(t.baseUrl, 'GET', '/tenant');
+    expect({ status: missing.status, body: missing.body }).toEqual({
+      status: 401,
+      body: { statusCode: 401, error: 'Unauthorized', code: 'API_KEY_MISSING', message: 'Missing API key: send it in the cb_key or x-api-key header' },
+    });
+    const unknown = await http(t.baseUrl, 'GET', '/tenant', { headers: { cb_key: 'cbk_not-a-real-key' } });
+    expect({ status: unknown.status, body: unknown.body }).toEqual({
+      status: 401,
+      body: { statusCode: 401, error: 'Unauthorized', code: 'API_KEY_INVALID', message: 'Invalid or revoked API key' },
+    });
 
     const extra = await http(t.baseUrl, 'POST', `/admin/tenants/${a.tenantId}/api-keys`, { headers: admin, json: { name: 'temp' } });
     expect((await http(t.baseUrl, 'GET', '/tenant', { headers: { cb_key: extra.body.key } })).status).toBe(200);
     const revoke = await http(t.baseUrl, 'DELETE', `/admin/tenants/${a.tenantId}/api-keys/${extra.body.id}`, { headers: admin });
     expect(revoke.status).toBe(204);
     const after = await http(t.baseUrl, 'GET', '/tenant', { headers: { cb_key: extra.body.key } });
-    expect(after.status).toBe(401);
-    expect(after.body.code).toBe('API_KEY_INVALID');
+    expect({ status: after.status, body: after.body }).toEqual({
+      status: 401,
+      body: { statusCode: 401, error: 'Unauthorized', code: 'API_KEY_INVALID', message: 'Invalid or revoked API key' },
+    });
   });
 
   it('guards the admin API with x-admin-token', async () => {
-    expect((await http(t.baseUrl, 'GET', '/admin/tenants')).status).toBe(401);
-    expect((await http(t.baseUrl, 'GET', '/admin/tenants', { headers: { 'x-admin-token': 'wrong-token-value' } })).status).toBe(401);
-    expect((await http(t.baseUrl, 'GET', '/admin/tenants', { headers: admin })).status).toBe(200);
+    const refusal = (message: string) => ({ status: 401, body: { statusCode: 401, error: 'Unauthorized', code: 'UNAUTHORIZED', message } });
+    const answer = async (headers: Record<string, string>) => {
+      const response = await http(t.baseUrl, 'GET', '/admin/tenants', { headers });
+      return { status: response.status, body: response.body };
+    };
+    expect(await answer({})).toEqual(refusal('Missing x-admin-token header'));
+    expect(await answer({ 'x-admin-token': 'wrong-token-value' })).toEqual(refusal('Invalid admin token'));
+    // Same length, one character off: only a real comparison tells these apart.
+    const last = t.adminToken.slice(-1);
+    const nearMiss = `${t.adminToken.slice(0, -1)}${last === 'a' ? 'b' : 'a'}`;
+    expect(nearMiss).toHaveLength(t.adminToken.length);
+    expect(await answer({ 'x-admin-token': nearMiss })).toEqual(refusal('Invalid admin token'));
+    expect(await answer({ 'x-admin-token': t.adminToken.toUpperCase() === t.adminToken ? t.adminToken.toLowerCase() : t.adminToken.toUpperCase() })).toEqual(refusal('Invalid admin token'));
+    const ok = await http(t.baseUrl, 'GET', '/admin/tenants', { headers: admin });
+    expect(ok.status).toBe(200);
+    expect(ok.body.map((tenant: { id: string }) => tenant.id).sort()).toEqual([a.tenantId, b.tenantId].sort());
+  });
+
+  it("cannot scope a key to another tenant's user", async () => {
+    const userOfB = await http(t.baseUrl, 'POST', `/admin/tenants/${b.tenantId}/users`, { headers: admin, json: { externalId: 'b-only-user' } });
+    expect(userOfB.status).toBe(201);
+    const attempt = await http(t.baseUrl, 'POST', `/admin/tenants/${a.tenantId}/api-keys`, { headers: admin, json: { name: 'cross', userId: userOfB.body.id } });
+    expect({ status: attempt.status, body: attempt.body }).toEqual({
+      status: 404,
+      body: { statusCode: 404, error: 'Not Found', code: 'NOT_FOUND', message: `User ${userOfB.body.id} not found in this tenant` },
+    });
+    const keysOfA = await sql(t.database.url, 'SELECT count(*)::int AS n FROM api_keys WHERE tenant_id = $1 AND user_id IS NOT NULL', [a.tenantId]);
+    expect(keysOfA[0].n).toBe(0);
+    const own = await http(t.baseUrl, 'POST', `/admin/tenants/${b.tenantId}/api-keys`, { headers: admin, json: { name: 'own', userId: userOfB.body.id } });
+    expect(own.status).toBe(201);
+    expect(own.body.key).toMatch(/^cal_/);
   });
 
   it('stores API keys as SHA-256 hashes only', async () => {

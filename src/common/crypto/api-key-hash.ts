@@ -14,3 +14,8 @@ export function generateApiKey(kind: 'tenant' | 'user'): string {
   const prefix = kind === 'user' ? 'cal_' : 'cbk_';
   return `${prefix}${randomBytes(24).toString('base64url')}`;
 }
+
+/** A token shaped like one of our keys (rather than a JWT): it is looked up, never JWT-verified. */
+export function looksLikeApiKey(token: string): boolean {
+  return token.startsWith('cal_') || token.startsWith('cbk_');
+}

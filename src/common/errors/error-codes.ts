@@ -11,10 +11,14 @@ export const ErrorCode = {
   ApiKeyInvalid: 'API_KEY_INVALID',
   Unauthorized: 'UNAUTHORIZED',
   Forbidden: 'FORBIDDEN',
+  /** A valid credential of the wrong kind for the route (a user key on an organisation route, or the reverse). */
+  CredentialNotAllowed: 'CREDENTIAL_NOT_ALLOWED',
   NotFound: 'NOT_FOUND',
   Conflict: 'CONFLICT',
   RateLimited: 'RATE_LIMITED',
   Internal: 'INTERNAL',
+  /** A dependency (the database) failed: retry later. Never turned into a 401. */
+  ServiceUnavailable: 'SERVICE_UNAVAILABLE',
 } as const;
 
 export type SharedErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -1,5 +1,6 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
+import { QueryFailedError } from 'typeorm';
 import { DomainException } from './domain.exception';
 import { ErrorCode, NormalizedError } from './error-codes';
 
@@ -30,7 +31,15 @@ const STATUS_CODES: Record<number, string> = {
   [HttpStatus.PAYLOAD_TOO_LARGE]: ErrorCode.PayloadTooLarge,
   [HttpStatus.UNSUPPORTED_MEDIA_TYPE]: ErrorCode.UnsupportedMediaType,
   [HttpStatus.TOO_MANY_REQUESTS]: ErrorCode.RateLimited,
+  [HttpStatus.SERVICE_UNAVAILABLE]: ErrorCode.ServiceUnavailable,
 };
+
+/** Postgres `unique_violation`: two requests created the same row at once (the loser gets it). */
+const UNIQUE_VIOLATION = '23505';
+
+export function isUniqueViolation(error: unknown): boolean {
+  return error instanceof QueryFailedError && (error.driverError as { code?: unknown } | undefined)?.code === UNIQUE_VIOLATION;
+}
 
 export function normalizeError(error: unknown): NormalizedError {
   if (error instanceof DomainException) {
@@ -40,6 +49,8 @@ export function normalizeError(error: unknown): NormalizedError {
     return { status: 429, code: ErrorCode.RateLimited, message: 'Too many requests' };
   }
   if (error instanceof HttpException) return fromHttpException(error);
+  // The message names no value: Postgres' own detail ("Key (…)=(…)") may be a secret's hash.
+  if (isUniqueViolation(error)) return { status: 409, code: ErrorCode.Conflict, message: 'Conflict: the resource already exists' };
   return { status: 500, code: ErrorCode.Internal, message: 'Internal server error' };
 }
 

@@ -1,11 +1,14 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { normalizeError } from './normalize-error';
+import type { SurfaceName } from '../http/api-surface-errors';
 import { SurfaceErrorFormatter } from './surface-error-formatter';
 
 export interface SurfaceRoute {
   /** Path prefix, matched on whole segments (`/links` matches `/links/1`, not `/linksx`). */
   prefix: string;
+  /** Names the error body documented for these routes (SURFACE_ERROR_BODIES). */
+  surface: Exclude<SurfaceName, 'default'>;
   formatter: SurfaceErrorFormatter;
 }
 

@@ -6,8 +6,8 @@ import { SurfaceRoute } from './surface-exception.filter';
 
 /** Which error shape each public surface speaks, by path prefix. */
 export const SURFACE_ROUTES: SurfaceRoute[] = [
-  { prefix: '/links', formatter: new LinksErrorFormatter() },
-  { prefix: '/api/v1/crm', formatter: new CrmErrorFormatter() },
-  { prefix: '/v2', formatter: new CalcomErrorFormatter() },
-  { prefix: '/ics', formatter: new IcsErrorFormatter() },
+  { prefix: '/links', surface: 'links', formatter: new LinksErrorFormatter() },
+  { prefix: '/api/v1/crm', surface: 'crm', formatter: new CrmErrorFormatter() },
+  { prefix: '/v2', surface: 'calcom', formatter: new CalcomErrorFormatter() },
+  { prefix: '/ics', surface: 'ics', formatter: new IcsErrorFormatter() },
 ];

@@ -1,12 +1,14 @@
 import { Controller, Get, Header, HttpCode } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import { DataSource } from 'typeorm';
+import { ApiSurface, ApiSurfaceErrors } from '../http/api-surface-errors';
 import { DomainException } from '../errors/domain.exception';
 import { MetricsService } from './metrics.service';
 
 @ApiTags('Operations')
 @SkipThrottle()
+@ApiSurface('default', [], { throttled: false })
 @Controller()
 export class HealthController {
   constructor(
@@ -15,16 +17,16 @@ export class HealthController {
   ) {}
 
   @Get('health')
-  @ApiOperation({ summary: 'Liveness: the process answers' })
+  @ApiOperation({ summary: 'Liveness: the process answers', security: [] })
   @ApiOkResponse({ schema: { example: { status: 'ok' } } })
   health(): { status: string } {
     return { status: 'ok' };
   }
 
   @Get('ready')
-  @ApiOperation({ summary: 'Readiness: the database answers and every migration is applied' })
+  @ApiOperation({ summary: 'Readiness: the database answers and every migration is applied', security: [] })
   @ApiOkResponse({ schema: { example: { status: 'ok', database: 'up', migrations: 'applied' } } })
-  @ApiServiceUnavailableResponse()
+  @ApiSurfaceErrors('default', { 503: 'The database does not answer, or migrations are pending (code NOT_READY).' })
   async ready(): Promise<{ status: string; database: string; migrations: string }> {
     try {
       await this.dataSource.query('SELECT 1');
@@ -40,7 +42,8 @@ export class HealthController {
   @Get('metrics')
   @HttpCode(200)
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
-  @ApiOperation({ summary: 'Prometheus metrics' })
+  @ApiOperation({ summary: 'Prometheus metrics', security: [] })
+  @ApiOkResponse({ description: 'Prometheus text exposition format 0.0.4', content: { 'text/plain': { schema: { type: 'string' } } } })
   metricsText(): Promise<string> {
     return this.metrics.registry.metrics();
   }

@@ -80,7 +80,7 @@ export class CreateCalendarRequestDto {
 }
 
 export class IcsFailureDto {
-  @ApiProperty({ example: 'failure' })
+  @ApiProperty({ enum: ['failure'], example: 'failure' })
   status: string;
 
   @ApiProperty({ name: 'error-code', example: 'E1703' })

@@ -3,63 +3,66 @@ import { InvalidJsonError, parseJsonText } from '../shared/raw-body';
 import type { ApiRequest, ApiResponse } from './google-api-request';
 import type { GoogleEmulatorContext } from './google-context';
 import { defaultFaultBody, errors, GoogleApiError, googleErrorBody } from './google-errors';
-import { listEvents, listInstances } from './google-event-list';
+import { decodeOffsetToken, encodeOffsetToken, listEvents, listInstances, parseMaxResults, type ListContext } from './google-event-list';
+import { FIRST_PAGE, nextPageState, planPage } from './google-paging';
 import { isPlainObject } from './google-event-fields';
 import { makeEtag } from './google-ids';
 import type { AccessToken } from './google-oauth-store';
-import { CALENDAR_SCOPES, type Calendar } from './google-types';
-
-type Access = 'read' | 'writeEvents' | 'writeCalendars';
+import { limitedToAppCreated, rpcMethodName, scopesAllow } from './google-scopes';
+import type { Calendar } from './google-types';
 
 interface Call {
   ctx: GoogleEmulatorContext;
   req: ApiRequest;
   token: AccessToken;
   params: string[];
+  /** Method name, e.g. events.list: decides which scopes reach which calendars. */
+  method: string;
 }
 
 interface Route {
   method: string;
   pattern: RegExp;
   name: string;
-  access: Access;
   handle: (call: Call) => ApiResponse | Promise<ApiResponse>;
 }
 
 const SEG = '([^/]+)';
+const CALENDAR_LIST_PAGE_SIZE = 100;
+const CALENDAR_LIST_MAX_PAGE_SIZE = 250;
 const CAL = `/calendar/v3/calendars/${SEG}`;
 
 const ROUTES: Route[] = [
-  route('GET', '/calendar/v3/users/me/calendarList', 'calendarList.list', 'read', calendarListList),
-  route('GET', `/calendar/v3/users/me/calendarList/${SEG}`, 'calendarList.get', 'read', calendarListGet),
-  route('POST', '/calendar/v3/calendars', 'calendars.insert', 'writeCalendars', calendarsInsert),
-  route('GET', CAL, 'calendars.get', 'read', calendarsGet),
-  route('GET', `${CAL}/events`, 'events.list', 'read', (c) => ok(listEvents(listCtx(c), calendarOf(c), c.req.query))),
-  route('POST', `${CAL}/events`, 'events.insert', 'writeEvents', (c) => ok(c.ctx.events.insert(calendarOf(c), jsonBody(c)))),
-  route('POST', `${CAL}/events/watch`, 'events.watch', 'read', eventsWatch),
-  route('GET', `${CAL}/events/${SEG}/instances`, 'events.instances', 'read', (c) =>
+  route('GET', '/calendar/v3/users/me/calendarList', 'calendarList.list', calendarListList),
+  route('GET', `/calendar/v3/users/me/calendarList/${SEG}`, 'calendarList.get', calendarListGet),
+  route('POST', '/calendar/v3/calendars', 'calendars.insert', calendarsInsert),
+  route('GET', CAL, 'calendars.get', calendarsGet),
+  route('GET', `${CAL}/events`, 'events.list', (c) => ok(listEvents(listCtx(c), calendarOf(c), c.req.query))),
+  route('POST', `${CAL}/events`, 'events.insert', (c) => ok(c.ctx.events.insert(calendarOf(c), jsonBody(c)))),
+  route('POST', `${CAL}/events/watch`, 'events.watch', eventsWatch),
+  route('GET', `${CAL}/events/${SEG}/instances`, 'events.instances', (c) =>
     ok(listInstances(listCtx(c), calendarOf(c), c.params[1], c.req.query)),
   ),
-  route('GET', `${CAL}/events/${SEG}`, 'events.get', 'read', (c) => ok(c.ctx.events.get(calendarOf(c), c.params[1]))),
-  route('PUT', `${CAL}/events/${SEG}`, 'events.update', 'writeEvents', (c) =>
+  route('GET', `${CAL}/events/${SEG}`, 'events.get', (c) => ok(c.ctx.events.get(calendarOf(c), c.params[1]))),
+  route('PUT', `${CAL}/events/${SEG}`, 'events.update', (c) =>
     ok(c.ctx.events.update(calendarOf(c), c.params[1], jsonBody(c))),
   ),
-  route('PATCH', `${CAL}/events/${SEG}`, 'events.patch', 'writeEvents', (c) =>
+  route('PATCH', `${CAL}/events/${SEG}`, 'events.patch', (c) =>
     ok(c.ctx.events.patch(calendarOf(c), c.params[1], jsonBody(c))),
   ),
-  route('DELETE', `${CAL}/events/${SEG}`, 'events.delete', 'writeEvents', (c) => {
+  route('DELETE', `${CAL}/events/${SEG}`, 'events.delete', (c) => {
     c.ctx.events.delete(calendarOf(c), c.params[1]);
     return { status: 204, headers: {} };
   }),
-  route('POST', '/calendar/v3/channels/stop', 'channels.stop', 'read', (c) => {
+  route('POST', '/calendar/v3/channels/stop', 'channels.stop', (c) => {
     const body = jsonBody(c);
     c.ctx.push.stop(isPlainObject(body) ? body : {}, c.token.subject);
     return { status: 204, headers: {} };
   }),
 ];
 
-function route(method: string, path: string, name: string, access: Access, handle: Route['handle']): Route {
-  return { method, pattern: new RegExp(`^${path}/?$`), name, access, handle };
+function route(method: string, path: string, name: string, handle: Route['handle']): Route {
+  return { method, pattern: new RegExp(`^${path}/?$`), name, handle };
 }
 
 /** Name of the endpoint a request targets, for counting and fault matching. */
@@ -89,8 +92,9 @@ export async function handleApiRequest(ctx: GoogleEmulatorContext, req: ApiReque
     const limited = quotaError(ctx, token.subject);
     if (limited) return limited;
     if (!matched) throw errors.notFound();
-    if (!hasScope(token.scopes, matched.route.access)) throw errors.insufficientScopes();
-    return await matched.route.handle({ ctx, req, token, params: matched.params });
+    const method = matched.route.name;
+    if (!scopesAllow(method, token.scopes)) return errorResponse(errors.insufficientScopes(rpcMethodName(method)));
+    return await matched.route.handle({ ctx, req, token, params: matched.params, method });
   } catch (err) {
     return errorResponse(err);
   }
@@ -126,15 +130,6 @@ function quotaError(ctx: GoogleEmulatorContext, subject: string): ApiResponse | 
   };
 }
 
-function hasScope(scopes: string[], access: Access): boolean {
-  const allowed: Record<Access, string[]> = {
-    read: Object.values(CALENDAR_SCOPES),
-    writeEvents: [CALENDAR_SCOPES.full, CALENDAR_SCOPES.events],
-    writeCalendars: [CALENDAR_SCOPES.full],
-  };
-  return scopes.some((s) => allowed[access].includes(s));
-}
-
 function safeDecode(segment: string): string {
   try {
     return decodeURIComponent(segment);
@@ -151,15 +146,28 @@ function jsonBody(call: Call): unknown {
   return parseJsonText(call.req.body);
 }
 
+/** A calendar the token may reach: its own mailbox's, and only the app's own under calendar.app.created. */
 function calendarOf(call: Call): Calendar {
   const calendar = call.ctx.store.resolveCalendar(call.token.subject, call.params[0]);
   if (!calendar) throw errors.notFound();
+  if (limitedToAppCreated(call.method, call.token.scopes) && calendar.createdByClient !== clientOf(call)) throw errors.notFound();
   return calendar;
 }
 
-function listCtx(call: Call) {
+function clientOf(call: Call): string | undefined {
+  return call.ctx.oauth.grants.get(call.token.grantId)?.clientId;
+}
+
+function listCtx(call: Call): ListContext {
   const { store, events, clock, settings } = call.ctx;
-  return { store, events, clock, syncTokenTtlMs: settings.syncTokenTtlMs };
+  return {
+    store,
+    events,
+    clock,
+    syncTokenTtlMs: settings.syncTokenTtlMs,
+    paging: settings.paging,
+    updatedMinMaxAgeMs: settings.updatedMinMaxAgeMs,
+  };
 }
 
 function calendarResource(calendar: Calendar): Record<string, unknown> {
@@ -188,14 +196,22 @@ function calendarListEntry(calendar: Calendar): Record<string, unknown> {
   };
 }
 
+/** calendarList.list pages like events.list: https://developers.google.com/calendar/api/v3/reference/calendarList/list */
 function calendarListList(call: Call): ApiResponse {
   const calendars = call.ctx.store.calendarsOf(call.token.subject);
-  return ok({
+  const maxResults = parseMaxResults(call.req.query.get('maxResults'), CALENDAR_LIST_PAGE_SIZE, CALENDAR_LIST_MAX_PAGE_SIZE);
+  const token = call.req.query.get('pageToken');
+  const { o: offset, page: state } = token ? decodeOffsetToken(token) : { o: 0, page: FIRST_PAGE };
+  const remaining = Math.max(0, calendars.length - offset);
+  const plan = planPage(call.ctx.settings.paging, `calendarList:${call.token.subject}`, state, maxResults, remaining);
+  const body: Record<string, unknown> = {
     kind: 'calendar#calendarList',
     etag: makeEtag(Math.max(0, ...calendars.map((c) => c.etagVersion))),
-    nextSyncToken: Buffer.from(`cl:${call.ctx.store.currentSeq}`).toString('base64url'),
-    items: calendars.map(calendarListEntry),
-  });
+  };
+  if (plan.last) body.nextSyncToken = Buffer.from(`cl:${call.ctx.store.currentSeq}`).toString('base64url');
+  else body.nextPageToken = encodeOffsetToken(offset + plan.take, nextPageState(state, plan));
+  body.items = calendars.slice(offset, offset + plan.take).map(calendarListEntry);
+  return ok(body);
 }
 
 function calendarListGet(call: Call): ApiResponse {
@@ -216,6 +232,7 @@ function calendarsInsert(call: Call): ApiResponse {
       summary: body.summary,
       description: typeof body.description === 'string' ? body.description : undefined,
       timeZone: typeof body.timeZone === 'string' ? body.timeZone : undefined,
+      createdByClient: clientOf(call),
     });
     return ok(calendarResource(calendar));
   } catch (err) {

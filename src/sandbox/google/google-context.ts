@@ -4,6 +4,7 @@ import type { RequestCounter } from '../shared/request-counter';
 import type { SlidingWindowLimiter } from '../shared/sliding-window-limiter';
 import type { EventService } from './google-events';
 import type { OAuthStore } from './google-oauth-store';
+import type { PagingSettings } from './google-paging';
 import type { PushChannels } from './google-push';
 import type { GoogleStore } from './google-store';
 import type { TokenGrants } from './google-token-grants';
@@ -17,6 +18,8 @@ export interface EmulatorSettings {
   maxBodyBytes: number;
   channelTtlSeconds: number;
   quota: Required<QuotaConfig>;
+  paging: PagingSettings;
+  updatedMinMaxAgeMs: number;
 }
 
 /** Everything the route modules share; owned by GoogleEmulator. */

@@ -42,6 +42,7 @@ export function registerControlRoutes(router: Router, emulator: GoogleEmulator, 
   on('put', '/latency', (_r, b) => emulator.setLatency(Number(b.ms ?? 0)));
   on('post', '/grants/revoke', (_r, b) => ({ revoked: emulator.revokeGrant(b as never) }));
   on('put', '/quota', (_r, b) => emulator.setQuota(b as never));
+  on('put', '/paging', (_r, b) => emulator.setPaging(b as never));
   on('put', '/auto-consent', (_r, b) => emulator.setAutoConsent(b.value as boolean | string));
   on('post', '/service-accounts', (_r, b) => emulator.registerServiceAccount(b as never));
   on('post', '/domain-delegations', (_r, b) => emulator.grantDomainWideDelegation(b as never));

@@ -11,6 +11,7 @@ import { errors, googleErrorBody } from './google-errors';
 import { EventService } from './google-events';
 import { registerOAuthRoutes } from './google-oauth.routes';
 import { OAuthStore, type OAuthClient, type OAuthClientInput, type TokenResponse } from './google-oauth-store';
+import { DEFAULT_PAGING, type PagingSettings } from './google-paging';
 import { PushChannels, type Delivery } from './google-push';
 import { GoogleStore, normalizeEmail } from './google-store';
 import { TokenGrants } from './google-token-grants';
@@ -41,6 +42,14 @@ export interface GoogleEmulatorOptions {
   quota?: QuotaConfig;
   /** Sync tokens older than this answer 410. Default: they never expire on their own. */
   syncTokenTtlMs?: number;
+  /**
+   * Short and empty pages before the last one, from a seeded sequence (default on, seed 1).
+   * Google documents that any page may be short or empty; turn it off only in tests that
+   * assert exact page contents.
+   */
+  paging?: Partial<PagingSettings>;
+  /** events.list `updatedMin` older than this many days answers 410 updatedMinTooLongAgo. Default 28. */
+  updatedMinMaxAgeDays?: number;
   /** Open-ended series are expanded up to this many days after now. Default 730. */
   recurrenceHorizonDays?: number;
   /** Cap on instances of one series per expansion. Default 2500. */
@@ -132,6 +141,7 @@ export class GoogleEmulator {
     this.ctx.counter.reset();
     this.ctx.limiter.reset();
     this.ctx.settings.quota = resolveSettings(this.options).quota;
+    this.ctx.settings.paging = resolveSettings(this.options).paging;
     this.ctx.limiter.setLimit(this.ctx.settings.quota.requestsPerMinute, this.ctx.settings.quota.windowMs);
     this.ctx.settings.autoConsent = this.options.autoConsent ?? false;
     this.seedInitialState();
@@ -172,7 +182,7 @@ export class GoogleEmulator {
     const calendar = this.calendar(calendarId);
     const out: EventResource[] = [];
     for (const { exceptions, ...event } of events) {
-      const master = this.ctx.events.insert(calendar, event);
+      const master = this.ctx.events.insert(calendar, event, true);
       out.push(master);
       for (const exception of exceptions ?? []) {
         out.push(this.ctx.events.insertException(calendar, master, exception.originalStartTime, exception));
@@ -230,6 +240,15 @@ export class GoogleEmulator {
     this.ctx.limiter.setLimit(quota.requestsPerMinute, quota.windowMs);
     this.ctx.limiter.reset();
     return quota;
+  }
+
+  /** Short pages on or off, and their seed (reset() restores the constructor's options). */
+  setPaging(config: Partial<PagingSettings>): PagingSettings {
+    const paging = { ...this.ctx.settings.paging, ...config };
+    if (typeof paging.shortPages !== 'boolean') throw new Error('shortPages must be a boolean');
+    if (!Number.isInteger(paging.seed)) throw new Error('seed must be an integer');
+    this.ctx.settings.paging = paging;
+    return paging;
   }
 
   setAutoConsent(value: boolean | string): void {
@@ -301,6 +320,8 @@ function resolveSettings(options: GoogleEmulatorOptions): EmulatorSettings {
     syncTokenTtlMs: options.syncTokenTtlMs,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_BODY_LIMIT,
     channelTtlSeconds: options.channelTtlSeconds ?? 604_800,
+    paging: { ...DEFAULT_PAGING, ...options.paging },
+    updatedMinMaxAgeMs: (options.updatedMinMaxAgeDays ?? 28) * 86_400_000,
     quota: {
       requestsPerMinute: options.quota?.requestsPerMinute ?? 600,
       windowMs: options.quota?.windowMs ?? 60_000,

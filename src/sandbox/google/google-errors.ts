@@ -22,7 +22,8 @@ export type GoogleErrorReason =
   | 'internalError'
   | 'conditionNotMet'
   | 'channelIdNotUnique'
-  | 'parseError';
+  | 'parseError'
+  | 'updatedMinTooLongAgo';
 
 export interface GoogleErrorItem {
   domain: string;
@@ -32,8 +33,26 @@ export interface GoogleErrorItem {
   locationType?: string;
 }
 
+/** google.rpc.ErrorInfo, which Google adds to auth failures (`details`). */
+export interface GoogleErrorInfo {
+  '@type': 'type.googleapis.com/google.rpc.ErrorInfo';
+  reason: string;
+  domain: string;
+  metadata: Record<string, string>;
+}
+
+export interface GoogleErrorExtra {
+  domain?: string;
+  location?: string;
+  locationType?: string;
+  status?: string;
+  /** errors[0].message when it differs from the top-level message (as for scope errors). */
+  itemMessage?: string;
+  details?: GoogleErrorInfo[];
+}
+
 export interface GoogleErrorBody {
-  error: { code: number; message: string; errors: GoogleErrorItem[]; status?: string };
+  error: { code: number; message: string; errors: GoogleErrorItem[]; status?: string; details?: GoogleErrorInfo[] };
 }
 
 export class GoogleApiError extends Error {
@@ -41,7 +60,7 @@ export class GoogleApiError extends Error {
     readonly status: number,
     readonly reason: GoogleErrorReason | string,
     message: string,
-    readonly extra: { domain?: string; location?: string; locationType?: string; status?: string } = {},
+    readonly extra: GoogleErrorExtra = {},
     readonly headers: Record<string, string> = {},
   ) {
     super(message);
@@ -56,13 +75,14 @@ export function googleErrorBody(
   status: number,
   reason: string,
   message: string,
-  extra: { domain?: string; location?: string; locationType?: string; status?: string } = {},
+  extra: GoogleErrorExtra = {},
 ): GoogleErrorBody {
-  const item: GoogleErrorItem = { domain: extra.domain ?? 'global', reason, message };
+  const item: GoogleErrorItem = { domain: extra.domain ?? 'global', reason, message: extra.itemMessage ?? message };
   if (extra.location) item.location = extra.location;
   if (extra.locationType) item.locationType = extra.locationType;
   const error: GoogleErrorBody['error'] = { code: status, message, errors: [item] };
   if (extra.status) error.status = extra.status;
+  if (extra.details) error.details = extra.details;
   return { error };
 }
 
@@ -71,7 +91,17 @@ export const errors = {
   deleted: () => new GoogleApiError(410, 'deleted', 'Resource has been deleted'),
   duplicate: () => new GoogleApiError(409, 'duplicate', 'The requested identifier already exists.'),
   fullSyncRequired: () =>
-    new GoogleApiError(410, 'fullSyncRequired', 'Sync token is no longer valid, a full sync is required.'),
+    new GoogleApiError(410, 'fullSyncRequired', 'Sync token is no longer valid, a full sync is required.', {
+      domain: 'calendar',
+      location: 'syncToken',
+      locationType: 'parameter',
+    }),
+  updatedMinTooLongAgo: () =>
+    new GoogleApiError(410, 'updatedMinTooLongAgo', 'The requested minimum modification time lies too far in the past.', {
+      domain: 'calendar',
+      location: 'updatedMin',
+      locationType: 'parameter',
+    }),
   invalid: (message: string, location?: string) =>
     new GoogleApiError(400, 'invalid', message, location ? { location, locationType: 'parameter' } : {}),
   required: (message: string, location?: string) =>
@@ -92,10 +122,26 @@ export const errors = {
       { location: 'Authorization', locationType: 'header', status: 'UNAUTHENTICATED' },
       { 'WWW-Authenticate': 'Bearer realm="https://accounts.google.com/", error="invalid_token"' },
     ),
-  insufficientScopes: () =>
-    new GoogleApiError(403, 'insufficientPermissions', 'Request had insufficient authentication scopes.', {
-      status: 'PERMISSION_DENIED',
-    }),
+  /** What Google answers a token that lacks every scope the method accepts. */
+  insufficientScopes: (rpcMethod: string) =>
+    new GoogleApiError(
+      403,
+      'insufficientPermissions',
+      'Request had insufficient authentication scopes.',
+      {
+        status: 'PERMISSION_DENIED',
+        itemMessage: 'Insufficient Permission',
+        details: [
+          {
+            '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+            reason: 'ACCESS_TOKEN_SCOPE_INSUFFICIENT',
+            domain: 'googleapis.com',
+            metadata: { service: 'calendar-json.googleapis.com', method: rpcMethod },
+          },
+        ],
+      },
+      { 'WWW-Authenticate': 'Bearer realm="https://accounts.google.com/", error="insufficient_scope"' },
+    ),
   forbidden: (message = 'Forbidden') => new GoogleApiError(403, 'forbidden', message),
 };
 

@@ -2,6 +2,7 @@ import { errors } from './google-errors';
 import type { EventDateTime, EventResource } from './google-types';
 import { eventTimeMs, formatInZone, hasOffset, isDateOnly, isLocalDateTime, isValidZone } from './google-time';
 import { RecurrenceError, validateRecurrence } from './google-recurrence';
+import { limitExtendedProperties } from './google-extended-properties';
 
 /** Fields a client may write; everything else (id, etag, created, …) is server-owned. */
 export const WRITABLE_FIELDS = [
@@ -72,8 +73,8 @@ export function validateEventFields(fields: Writable, calendarTz: string): Writa
   }
   if (fields.recurrence !== undefined) validateRecurrenceField(fields.recurrence);
   validateEnums(fields);
-  validateExtendedProperties(fields.extendedProperties);
-  return { ...fields, start, end };
+  const extendedProperties = limitExtendedProperties(fields.extendedProperties);
+  return { ...fields, start, end, ...(extendedProperties ? { extendedProperties } : {}) };
 }
 
 function normaliseTime(value: unknown, which: string, calendarTz: string, recurring: boolean): EventDateTime {
@@ -127,17 +128,5 @@ function validateEnums(fields: Writable): void {
   }
   if (fields.attendees !== undefined && !Array.isArray(fields.attendees)) {
     throw errors.invalid('Invalid value for: attendees');
-  }
-}
-
-function validateExtendedProperties(props: unknown): void {
-  if (props === undefined || props === null) return;
-  if (!isPlainObject(props)) throw errors.invalid('Invalid value for: extendedProperties');
-  for (const scope of ['private', 'shared']) {
-    const bag = props[scope];
-    if (bag === undefined) continue;
-    if (!isPlainObject(bag) || Object.values(bag).some((v) => typeof v !== 'string')) {
-      throw errors.invalid(`Invalid value for: extendedProperties.${scope}`);
-    }
   }
 }

@@ -2,6 +2,7 @@ import { errors } from './google-errors';
 import type { EventService } from './google-events';
 import { makeEtag } from './google-ids';
 import type { GoogleStore } from './google-store';
+import { FIRST_PAGE, isPageState, nextPageState, planPage, type PageState, type PagingSettings } from './google-paging';
 import { decodePageToken, decodeSyncToken, encodePageToken, encodeSyncToken, type PageCursor } from './google-sync-token';
 import { eventTimeMs, formatInZone, isValidZone, parseRfc3339 } from './google-time';
 import type { Calendar, EventDateTime, EventResource, StoredEvent } from './google-types';
@@ -48,6 +49,9 @@ export interface ListContext {
   events: EventService;
   clock: () => number;
   syncTokenTtlMs?: number;
+  paging: PagingSettings;
+  /** How far back updatedMin may reach before 410 updatedMinTooLongAgo. */
+  updatedMinMaxAgeMs: number;
 }
 
 /** events.list: https://developers.google.com/calendar/api/v3/reference/events/list */
@@ -55,11 +59,12 @@ export function listEvents(ctx: ListContext, calendar: Calendar, params: URLSear
   const query = parseListQuery(ctx, calendar, params);
   const items = collectItems(ctx, calendar, query).sort((a, b) => compareKeys(a.key, b.key));
   const remaining = items.filter((i) => compareKeys(i.key, query.cursor.k) > 0);
-  const page = remaining.slice(0, query.maxResults);
+  const plan = planPage(ctx.paging, `events:${calendar.id}`, query.cursor.page, query.maxResults, remaining.length);
+  const page = remaining.slice(0, plan.take);
   const body = envelope(calendar, query.timeZone);
-  if (remaining.length > page.length) {
-    const last = page[page.length - 1];
-    body.nextPageToken = encodePageToken(calendar, { ...query.cursor, k: last.key });
+  if (!plan.last) {
+    const k = page.length > 0 ? page[page.length - 1].key : query.cursor.k;
+    body.nextPageToken = encodePageToken(calendar, { ...query.cursor, k, page: nextPageState(query.cursor.page, plan) });
   } else {
     body.nextSyncToken = encodeSyncToken(calendar, query.cursor.up, ctx.clock());
   }
@@ -90,12 +95,12 @@ export function listInstances(
     if (ms === undefined) throw errors.invalid('Invalid value for: originalStart', 'originalStart');
     instances = instances.filter((i) => eventTimeMs(i.resource.originalStartTime ?? {}, calendar.timeZone) === ms);
   }
-  const offset = params.get('pageToken') ? decodeOffset(params.get('pageToken') as string) : 0;
-  const page = instances.slice(offset, offset + maxResults);
+  const token = params.get('pageToken');
+  const { o: offset, page: state } = token ? decodeOffsetToken(token) : { o: 0, page: FIRST_PAGE };
+  const plan = planPage(ctx.paging, `instances:${calendar.id}:${eventId}`, state, maxResults, Math.max(0, instances.length - offset));
+  const page = instances.slice(offset, offset + plan.take);
   const body = envelope(calendar, timeZone);
-  if (offset + maxResults < instances.length) {
-    body.nextPageToken = Buffer.from(JSON.stringify({ o: offset + maxResults })).toString('base64url');
-  }
+  if (!plan.last) body.nextPageToken = encodeOffsetToken(offset + plan.take, nextPageState(state, plan));
   body.items = page.map((i) => renderListItem(i.resource, timeZone));
   return body;
 }
@@ -135,12 +140,14 @@ function parseListQuery(ctx: ListContext, calendar: Calendar, params: URLSearchP
   const updatedMinRaw = params.get('updatedMin');
   const updatedMin = updatedMinRaw === null ? undefined : parseRfc3339(updatedMinRaw);
   if (updatedMinRaw !== null && updatedMin === undefined) throw errors.badRequest();
+  if (updatedMin !== undefined && updatedMin < ctx.clock() - ctx.updatedMinMaxAgeMs) throw errors.updatedMinTooLongAgo();
   const cursor = pageToken
     ? decodePageToken(pageToken, calendar)
     : {
         up: ctx.store.currentSeq,
         since: syncToken ? decodeSyncToken(syncToken, calendar, ctx.clock(), ctx.syncTokenTtlMs) : undefined,
         k: [-Infinity, ''] as [number, string],
+        page: FIRST_PAGE,
       };
   if (cursor.k[0] === null) cursor.k[0] = -Infinity;
   return {
@@ -160,11 +167,11 @@ function parseListQuery(ctx: ListContext, calendar: Calendar, params: URLSearchP
   };
 }
 
-function parseMaxResults(raw: string | null): number {
-  if (raw === null) return DEFAULT_PAGE_SIZE;
+export function parseMaxResults(raw: string | null, defaultSize = DEFAULT_PAGE_SIZE, maxSize = MAX_PAGE_SIZE): number {
+  if (raw === null) return defaultSize;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw errors.invalid(`Invalid value '${raw}'. Values must be within the range: [1, 2500]`, 'maxResults');
-  return Math.min(n, MAX_PAGE_SIZE);
+  if (!Number.isInteger(n) || n < 1) throw errors.invalid(`Invalid value '${raw}'. Values must be within the range: [1, ${maxSize}]`, 'maxResults');
+  return Math.min(n, maxSize);
 }
 
 function parseBool(raw: string | null, name: string): boolean {
@@ -200,10 +207,17 @@ function parseProp(raw: string, name: string): [string, string] {
   return [raw.slice(0, cut), raw.slice(cut + 1)];
 }
 
-function decodeOffset(token: string): number {
+/** Page tokens of listings paged by position (events.instances, calendarList.list). */
+export function encodeOffsetToken(o: number, page: PageState): string {
+  return Buffer.from(JSON.stringify({ o, page })).toString('base64url');
+}
+
+export function decodeOffsetToken(token: string): { o: number; page: PageState } {
   try {
-    const o = (JSON.parse(Buffer.from(token, 'base64url').toString()) as { o?: unknown }).o;
-    if (typeof o === 'number' && o >= 0) return o;
+    const data = JSON.parse(Buffer.from(token, 'base64url').toString()) as { o?: unknown; page?: unknown };
+    if (typeof data.o === 'number' && Number.isInteger(data.o) && data.o >= 0 && isPageState(data.page)) {
+      return { o: data.o, page: data.page };
+    }
   } catch {
     // fall through to the error below
   }

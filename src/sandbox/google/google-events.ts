@@ -5,6 +5,7 @@ import type { GoogleStore } from './google-store';
 import type { Calendar, EventDateTime, EventResource, StoredEvent } from './google-types';
 import { isPlainObject, mergePatch, pickWritable, validateEventFields } from './google-event-fields';
 import { eventTimeMs } from './google-time';
+import { checkEventTypeOnCreate, checkEventTypeUnchanged } from './google-event-types';
 
 type Resource = StoredEvent['resource'];
 
@@ -26,12 +27,14 @@ export class EventService {
     private readonly clock: () => number,
   ) {}
 
-  insert(calendar: Calendar, body: unknown): Resource {
+  /** events.insert; `seeding` (control API) may also create types the API refuses, such as fromGmail. */
+  insert(calendar: Calendar, body: unknown, seeding = false): Resource {
     if (!isPlainObject(body)) throw errors.required('Missing event body.');
     const id = body.id === undefined || body.id === null ? newEventId() : String(body.id);
     if (!isValidEventId(id)) throw errors.invalid('Invalid resource id value.', 'id');
     if (calendar.events.has(id)) throw errors.duplicate();
     const fields = validateEventFields(pickWritable(body), calendar.timeZone);
+    const eventType = checkEventTypeOnCreate(calendar, fields, seeding);
     const now = this.store.nowIso();
     const resource: Resource = {
       kind: 'calendar#event',
@@ -46,7 +49,7 @@ export class EventService {
       iCalUID: typeof body.iCalUID === 'string' && body.iCalUID ? body.iCalUID : `${id}@google.com`,
       sequence: typeof fields.sequence === 'number' ? fields.sequence : 0,
       reminders: fields.reminders ?? { useDefault: true },
-      eventType: fields.eventType ?? 'default',
+      eventType,
     };
     return this.store.saveEvent(calendar, resource).resource;
   }
@@ -158,7 +161,7 @@ export class EventService {
       status: fields.status ?? 'confirmed',
       sequence: nextSequence(current, fields),
       reminders: fields.reminders ?? { useDefault: true },
-      eventType: fields.eventType ?? 'default',
+      eventType: checkEventTypeUnchanged(current, fields),
     };
     if (current.recurringEventId) resource.recurringEventId = current.recurringEventId;
     if (current.originalStartTime) resource.originalStartTime = current.originalStartTime;
@@ -179,7 +182,8 @@ export class EventService {
     const fields = pickWritable(next as Record<string, unknown>);
     delete fields.recurrence;
     const valid = validateEventFields(fields, calendar.timeZone);
-    return { ...serverOwned(base), ...valid, status: valid.status ?? 'confirmed', sequence: nextSequence(base, valid) };
+    const eventType = checkEventTypeUnchanged(base, valid);
+    return { ...serverOwned(base), ...valid, eventType, status: valid.status ?? 'confirmed', sequence: nextSequence(base, valid) };
   }
 
   private cancel(calendar: Calendar, resource: Resource): void {

@@ -5,6 +5,7 @@ import { renderConsentPage, renderErrorPage } from './google-consent-page';
 import { baseUrlOf, type GoogleEmulatorContext } from './google-context';
 import type { OAuthClient } from './google-oauth-store';
 import { normalizeEmail } from './google-store';
+import { invalidScopes } from './google-scopes';
 import { splitScopes, type ClientCredentials } from './google-token-grants';
 
 const AUTH_PATH = '/o/oauth2/v2/auth';
@@ -50,7 +51,14 @@ function validateAuthRequest(ctx: GoogleEmulatorContext, res: Response, params: 
       .send(renderErrorPage('redirect_uri_mismatch', `The redirect URI in the request, ${redirectUri}, does not match the ones authorized for the OAuth client.`));
     return undefined;
   }
-  return { client, redirectUri, scopes: splitScopes(params.scope ?? ''), params };
+  const scopes = splitScopes(params.scope ?? '');
+  const invalid = invalidScopes(scopes);
+  if (invalid.length > 0) {
+    // Google shows this on its own page ("Error 400: invalid_scope") rather than redirecting.
+    res.status(400).type('html').send(renderErrorPage('invalid_scope', `Some requested scopes were invalid. {invalid=[${invalid.join(', ')}]}`));
+    return undefined;
+  }
+  return { client, redirectUri, scopes, params };
 }
 
 /** Errors after the redirect URI is trusted go back to the client (RFC 6749 §4.1.2.1). */

@@ -79,6 +79,7 @@ export class GoogleStore {
       syncEpoch: 1,
       etagVersion: this.nextSeq(),
       events: new Map(),
+      createdByClient: input.createdByClient,
     };
     this.calendars.set(calendar.id, calendar);
     return calendar;

@@ -22,8 +22,8 @@ describe('sync and page tokens', () => {
   });
 
   it('round-trips page cursors and refuses garbage with 400', () => {
-    const token = encodePageToken(calendar, { up: 9, since: 3, k: [5, 'abc'] });
-    expect(decodePageToken(token, calendar)).toEqual({ up: 9, since: 3, k: [5, 'abc'] });
+    const token = encodePageToken(calendar, { up: 9, since: 3, k: [5, 'abc'], page: { n: 2, e: true } });
+    expect(decodePageToken(token, calendar)).toEqual({ up: 9, since: 3, k: [5, 'abc'], page: { n: 2, e: true } });
     expect(() => decodePageToken('nope', calendar)).toThrow(GoogleApiError);
   });
 });

@@ -1,4 +1,5 @@
 import { errors } from './google-errors';
+import { FIRST_PAGE, isPageState, type PageState } from './google-paging';
 import type { Calendar } from './google-types';
 
 /**
@@ -20,6 +21,8 @@ export interface PageCursor {
   since?: number;
   /** Sort key of the last item already returned. */
   k: [number, string];
+  /** Page number and whether the previous page was empty (drives short pages). */
+  page: PageState;
 }
 
 interface PageTokenData extends PageCursor {
@@ -55,7 +58,7 @@ export function decodePageToken(token: string, calendar: Calendar): PageCursor {
   if (!data || data.u !== calendar.uid || typeof data.up !== 'number' || !Array.isArray(data.k)) {
     throw errors.invalid('Invalid page token value.', 'pageToken');
   }
-  return { up: data.up, since: data.since, k: data.k };
+  return { up: data.up, since: data.since, k: data.k, page: isPageState(data.page) ? data.page : FIRST_PAGE };
 }
 
 function decode<T>(text: string): T | undefined {

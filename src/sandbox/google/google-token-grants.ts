@@ -1,6 +1,7 @@
 import { OAuthError } from './google-errors';
 import { JwtError, peekClaims, verifyRs256, type JwtClaims } from './google-jwt';
 import { pkceChallenge, safeEqual, type OAuthStore, type ServiceAccount, type TokenResponse } from './google-oauth-store';
+import { invalidScopes } from './google-scopes';
 import { normalizeEmail, type GoogleStore } from './google-store';
 
 export const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -99,6 +100,7 @@ export class TokenGrants {
     const claims = verifyClaims(form.assertion, account, [tokenUrl, ...GOOGLE_TOKEN_AUDIENCES], this.clock());
     const scopes = splitScopes(claims.scope ?? '');
     if (scopes.length === 0) throw new OAuthError(400, 'invalid_scope', 'Empty or missing scope not allowed.');
+    if (invalidScopes(scopes).length > 0) throw new OAuthError(400, 'invalid_scope', 'Invalid OAuth scope or ID token audience provided.');
     const subject = claims.sub ? this.delegatedSubject(account, normalizeEmail(claims.sub), scopes) : account.clientEmail;
     const grant = this.oauth.createGrant({ clientId: account.clientId, subject, scopes, kind: 'service-account' });
     return this.oauth.tokenResponse(this.oauth.issueAccessToken(grant));

@@ -32,6 +32,8 @@ export interface Calendar {
   syncEpoch: number;
   etagVersion: number;
   events: Map<string, StoredEvent>;
+  /** OAuth client that created it through calendars.insert (what calendar.app.created reaches). */
+  createdByClient?: string;
 }
 
 export interface MailboxInput {
@@ -42,6 +44,7 @@ export interface MailboxInput {
 
 export interface CalendarInput {
   id?: string;
+  createdByClient?: string;
   summary?: string;
   description?: string;
   timeZone?: string;

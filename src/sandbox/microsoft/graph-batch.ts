@@ -1,6 +1,7 @@
 import { badRequest, graphErrorBody, GraphHttpError, newRequestId } from './graph-errors';
 import type { GraphRequest, GraphResponse } from './graph-request';
 import type { GraphService } from './graph-service';
+import type { SeededRandom } from './seeded-random';
 
 export const MAX_BATCH_REQUESTS = 20;
 
@@ -20,13 +21,23 @@ interface BatchResult {
   body?: unknown;
 }
 
+/** How the batch answers are ordered: Graph promises none, so the strict default shuffles. */
+export type BatchOrder = 'shuffled' | 'request';
+
 /**
  * JSON batching: up to 20 requests, dependsOn ordering (a request whose dependency
- * failed answers 424), responses correlated by id. Sub-requests run one at a time in
- * dependency order; each one is authenticated, counted and throttled on its own.
+ * failed answers 424), responses correlated by id. Requests whose dependencies are met
+ * run concurrently, as Graph runs them, so each one is authenticated, counted and
+ * throttled on its own and more than four at once against one mailbox trip its
+ * concurrency limit (429 per sub-request with Retry-After). The responses come back in
+ * a seeded shuffled order ("responses might appear in a different order").
  */
 export class GraphBatch {
-  constructor(private readonly service: GraphService) {}
+  constructor(
+    private readonly service: GraphService,
+    private readonly random: SeededRandom,
+    private readonly order: BatchOrder = 'shuffled',
+  ) {}
 
   async handle(req: GraphRequest): Promise<GraphResponse> {
     const rejected = this.service.checkBatchEnvelope(req);
@@ -87,31 +98,30 @@ export class GraphBatch {
 
   private async run(steps: BatchStep[], outer: GraphRequest): Promise<BatchResult[]> {
     const results = new Map<string, BatchResult>();
-    const pending = [...steps];
+    let pending = [...steps];
     while (pending.length > 0) {
-      const ready = pending.find((s) => s.dependsOn.every((d) => results.has(d.toLowerCase())));
-      if (!ready) break; // unreachable: cycles were rejected
-      pending.splice(pending.indexOf(ready), 1);
-      const failedDep = ready.dependsOn.find((d) => {
-        const status = results.get(d.toLowerCase())!.status;
-        return status < 200 || status >= 300;
-      });
-      if (failedDep) {
-        results.set(ready.id.toLowerCase(), {
-          id: ready.id,
-          status: 424,
-          headers: {},
-          body: graphErrorBody('FailedDependency', 'The request was not processed because of a failed dependency.', newRequestId()),
-        });
-        continue;
-      }
-      const res = await this.service.handle(this.toRequest(ready, outer));
-      const headers: Record<string, string> = { ...res.headers };
-      if (res.body !== undefined) headers['Content-Type'] = 'application/json; odata.metadata=minimal; odata.streaming=true; IEEE754Compatible=false; charset=utf-8';
-      results.set(ready.id.toLowerCase(), { id: ready.id, status: res.status, headers, ...(res.body !== undefined ? { body: res.body } : {}) });
+      // A wave: every request whose dependencies have answered, all in flight together.
+      const wave = pending.filter((s) => s.dependsOn.every((d) => results.has(d.toLowerCase())));
+      pending = pending.filter((s) => !wave.includes(s));
+      const answers = await Promise.all(wave.map((step) => this.runStep(step, results, outer)));
+      answers.forEach((answer) => results.set(answer.id.toLowerCase(), answer));
     }
-    // Graph does not promise any order; request order is the friendliest choice.
-    return steps.map((s) => results.get(s.id.toLowerCase())!);
+    const inRequestOrder = steps.map((s) => results.get(s.id.toLowerCase())!);
+    return this.order === 'shuffled' ? this.random.shuffle(inRequestOrder) : inRequestOrder;
+  }
+
+  private async runStep(step: BatchStep, results: Map<string, BatchResult>, outer: GraphRequest): Promise<BatchResult> {
+    const failedDep = step.dependsOn.find((d) => {
+      const status = results.get(d.toLowerCase())!.status;
+      return status < 200 || status >= 300;
+    });
+    if (failedDep) {
+      return { id: step.id, status: 424, headers: {}, body: graphErrorBody('FailedDependency', 'The request was not processed because of a failed dependency.', newRequestId()) };
+    }
+    const res = await this.service.handle(this.toRequest(step, outer));
+    const headers: Record<string, string> = { ...res.headers };
+    if (res.body !== undefined) headers['Content-Type'] = 'application/json; odata.metadata=minimal; odata.streaming=true; IEEE754Compatible=false; charset=utf-8';
+    return { id: step.id, status: res.status, headers, ...(res.body !== undefined ? { body: res.body } : {}) };
   }
 
   private toRequest(step: BatchStep, outer: GraphRequest): GraphRequest {

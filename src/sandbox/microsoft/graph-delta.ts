@@ -5,12 +5,34 @@ import { calendarViewItems, renderEvent } from './graph-event-view';
 import { json, type GraphContext, type GraphResponse } from './graph-request';
 import { preferenceAppliedHeader, queryParam } from './odata-query';
 import { parseQueryInstant } from './graph-time';
+import { checkEventSelect } from './graph-event-properties';
+import type { SeededRandom } from './seeded-random';
 
 type Entry = { removed: false; item: ViewItem } | { removed: true; id: string };
 
+/**
+ * What Graph's delta does that a naive client does not expect, all on by default:
+ * items repeated within a round and across rounds, @removed for items the client never
+ * saw (events changed or deleted outside the window), and only the newest few delta
+ * links of a calendar staying valid.
+ */
+export interface DeltaBehaviour {
+  /** Repeat items (seeded): across pages of a round and unchanged items in the next round. Default true. */
+  replays: boolean;
+  /** @removed for events that changed, appeared or were deleted outside the window. Default true. */
+  phantomRemovals: boolean;
+  /** Delta links kept valid per mailbox and calendar; older ones answer 410. Default 3. */
+  deltaLinksKept: number;
+}
+
+export const STRICT_DELTA: DeltaBehaviour = { replays: true, phantomRemovals: true, deltaLinksKept: 3 };
+
+const REPLAY_CHANCE = 0.2;
+const MAX_REPLAYS_PER_ROUND = 5;
+
 interface Scope {
   mailboxId: string;
-  calendarId?: string;
+  calendarId: string;
   startMs: number;
   endMs: number;
   /** Path the round started on (e.g. "/users/x/calendarView/delta"); links keep it. */
@@ -24,11 +46,14 @@ interface PageState extends Scope {
   offset: number;
   /** What the client will know once it has read the last page of this round. */
   snapshot: Map<string, string>;
+  outside: Map<string, string>;
 }
 
 interface DeltaState extends Scope {
   kind: 'delta';
   snapshot: Map<string, string>;
+  /** Stored events with nothing in the window, by id → changeKey: the base for phantom removals. */
+  outside: Map<string, string>;
 }
 
 type State = PageState | DeltaState;
@@ -43,16 +68,21 @@ const UNSUPPORTED_ON_DELTA = ['$filter', '$orderby', '$search', '$expand', '$top
  */
 export class DeltaTracker {
   private readonly states = new Map<string, State>();
-  private readonly tokensByMailbox = new Map<string, string[]>();
+  /** Page ($skiptoken) states per mailbox, oldest first. */
+  private readonly pageTokensByMailbox = new Map<string, string[]>();
+  /** Delta ($deltatoken) states per mailbox and calendar, oldest first. */
+  private readonly deltaTokensByCalendar = new Map<string, string[]>();
 
   constructor(
     private readonly eventsOf: (mailboxId: string, calendarId?: string) => StoredEvent[],
     private readonly defaultPageSize: number,
-    /** Tokens kept per mailbox; older ones expire (410), as unused sync state does in Exchange. */
-    private readonly maxStatesPerMailbox = 500,
+    private readonly random: SeededRandom,
+    private readonly behaviour: DeltaBehaviour = STRICT_DELTA,
+    /** Page tokens kept per mailbox; older ones expire (410). */
+    private readonly maxPageStatesPerMailbox = 500,
   ) {}
 
-  handle(ctx: GraphContext, calendarId: string | undefined, path: string): GraphResponse {
+  handle(ctx: GraphContext, calendarId: string, path: string): GraphResponse {
     const q = ctx.req.query;
     const deltaToken = queryParam(q, '$deltatoken') ?? queryParam(q, 'deltatoken');
     const skipToken = queryParam(q, '$skiptoken') ?? queryParam(q, 'skiptoken');
@@ -63,18 +93,24 @@ export class DeltaTracker {
 
   /** Control API: every token of this mailbox answers 410 from now on. */
   expireMailbox(mailboxId: string): number {
-    const tokens = this.tokensByMailbox.get(mailboxId) ?? [];
-    for (const token of tokens) this.states.delete(token);
-    this.tokensByMailbox.delete(mailboxId);
-    return tokens.length;
+    let expired = 0;
+    for (const [key, tokens] of [...this.pageTokensByMailbox, ...this.deltaTokensByCalendar]) {
+      if (key !== mailboxId && !key.startsWith(`${mailboxId}|`)) continue;
+      for (const token of tokens) this.states.delete(token);
+      expired += tokens.length;
+      this.pageTokensByMailbox.delete(key);
+      this.deltaTokensByCalendar.delete(key);
+    }
+    return expired;
   }
 
   reset(): void {
     this.states.clear();
-    this.tokensByMailbox.clear();
+    this.pageTokensByMailbox.clear();
+    this.deltaTokensByCalendar.clear();
   }
 
-  private start(ctx: GraphContext, calendarId: string | undefined, path: string): GraphResponse {
+  private start(ctx: GraphContext, calendarId: string, path: string): GraphResponse {
     for (const [k] of ctx.req.query) {
       if (UNSUPPORTED_ON_DELTA.includes(k.toLowerCase())) {
         throw badRequest(`The query parameter '${k}' is not supported with change tracking over the 'CalendarView' resource.`, 'ErrorInvalidUrlQuery');
@@ -84,10 +120,11 @@ export class DeltaTracker {
     const endMs = parseQueryInstant(queryParam(ctx.req.query, 'endDateTime'), 'endDateTime');
     if (endMs <= startMs) throw badRequest('The end of the time window must be after its start.', 'ErrorInvalidParameter');
     const select = queryParam(ctx.req.query, '$select')?.split(',').map((s: string) => s.trim()).filter(Boolean);
+    if (select) checkEventSelect(select);
     const scope: Scope = { mailboxId: ctx.mailbox!.id, calendarId, startMs, endMs, path, select };
     const items = this.currentItems(scope);
     const entries: Entry[] = items.map((item) => ({ removed: false, item }));
-    return this.page(ctx, { ...scope, kind: 'page', entries, offset: 0, snapshot: snapshotOf(items) });
+    return this.page(ctx, { ...scope, kind: 'page', entries: this.withRepeats(entries), offset: 0, snapshot: snapshotOf(items), outside: this.outsideOf(scope, items) });
   }
 
   private followPage(ctx: GraphContext, token: string): GraphResponse {
@@ -101,13 +138,46 @@ export class DeltaTracker {
     if (!state || state.kind !== 'delta' || state.mailboxId !== ctx.mailbox?.id) throw syncStateNotFound();
     const items = this.currentItems(state);
     const entries: Entry[] = [];
+    const unchanged: ViewItem[] = [];
     const seen = new Set<string>();
     for (const item of items) {
       seen.add(item.id);
       if (state.snapshot.get(item.id) !== item.changeKey) entries.push({ removed: false, item });
+      else unchanged.push(item);
     }
     for (const id of state.snapshot.keys()) if (!seen.has(id)) entries.push({ removed: true, id });
-    return this.page(ctx, { ...state, kind: 'page', entries, offset: 0, snapshot: snapshotOf(items) });
+    const outside = this.outsideOf(state, items);
+    if (this.behaviour.phantomRemovals) entries.push(...phantomRemovals(state.outside, outside, entries, new Set(items.map((i) => i.event.id))));
+    if (this.behaviour.replays) entries.push(...this.replaysOf(unchanged));
+    return this.page(ctx, { ...state, kind: 'page', entries: this.withRepeats(entries), offset: 0, snapshot: snapshotOf(items), outside });
+  }
+
+  /** Stored events of the calendar with no item in the window. */
+  private outsideOf(scope: Scope, inWindow: ViewItem[]): Map<string, string> {
+    const present = new Set(inWindow.map((i) => i.event.id));
+    const out = new Map<string, string>();
+    for (const event of this.eventsOf(scope.mailboxId, scope.calendarId)) if (!present.has(event.id)) out.set(event.id, event.changeKey);
+    return out;
+  }
+
+  /** Unchanged items sent again in a later round (Graph: the same item may come more than once). */
+  private replaysOf(unchanged: ViewItem[]): Entry[] {
+    const picked = unchanged.filter(() => this.random.chance(REPLAY_CHANCE)).slice(0, MAX_REPLAYS_PER_ROUND);
+    return picked.map((item) => ({ removed: false, item }));
+  }
+
+  /** Some entries of a round come again on a later position (a later page, when there is one). */
+  private withRepeats(entries: Entry[]): Entry[] {
+    if (!this.behaviour.replays || entries.length < 2) return entries;
+    const out = [...entries];
+    let repeats = 0;
+    for (let i = 0; i < entries.length - 1 && repeats < MAX_REPLAYS_PER_ROUND; i++) {
+      if (!this.random.chance(REPLAY_CHANCE)) continue;
+      const at = i + 1 + Math.floor(this.random.next() * (out.length - i));
+      out.splice(at, 0, entries[i]);
+      repeats++;
+    }
+    return out;
   }
 
   private currentItems(scope: Scope): ViewItem[] {
@@ -140,13 +210,28 @@ export class DeltaTracker {
   private save(state: State): string {
     const token = randomToken(24);
     this.states.set(token, state);
-    const tokens = this.tokensByMailbox.get(state.mailboxId) ?? [];
+    // Exchange keeps little sync state per folder: only the newest delta links of a calendar
+    // stay valid (older ones 410), and page tokens are capped per mailbox.
+    const [index, key, limit] =
+      state.kind === 'delta'
+        ? [this.deltaTokensByCalendar, `${state.mailboxId}|${state.calendarId}`, this.behaviour.deltaLinksKept]
+        : [this.pageTokensByMailbox, state.mailboxId, this.maxPageStatesPerMailbox];
+    const tokens = index.get(key) ?? [];
     tokens.push(token);
-    // Oldest first: the ones a client has long moved past.
-    while (tokens.length > this.maxStatesPerMailbox) this.states.delete(tokens.shift()!);
-    this.tokensByMailbox.set(state.mailboxId, tokens);
+    while (tokens.length > limit) this.states.delete(tokens.shift()!);
+    index.set(key, tokens);
     return token;
   }
+}
+
+/** @removed for ids the client never saw: events outside the window that appeared, changed or went away. */
+function phantomRemovals(before: Map<string, string>, now: Map<string, string>, already: Entry[], inWindow: Set<string>): Entry[] {
+  // An event that moved into the window is reported as itself, never also as removed.
+  const reported = new Set([...inWindow, ...already.filter((e) => e.removed).map((e) => (e as { id: string }).id)]);
+  const ids = new Set<string>();
+  for (const [id, key] of now) if (before.get(id) !== key) ids.add(id);
+  for (const id of before.keys()) if (!now.has(id)) ids.add(id);
+  return [...ids].filter((id) => !reported.has(id)).map((id) => ({ removed: true, id }));
 }
 
 function snapshotOf(items: ViewItem[]): Map<string, string> {

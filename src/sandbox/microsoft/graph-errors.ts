@@ -69,6 +69,7 @@ export interface IdentityErrorBody {
   trace_id: string;
   correlation_id: string;
   error_uri?: string;
+  suberror?: string;
 }
 
 export class IdentityHttpError extends Error {
@@ -77,6 +78,8 @@ export class IdentityHttpError extends Error {
     readonly error: string,
     readonly aadsts: number,
     readonly description: string,
+    /** e.g. consent_required: tells MSAL-style clients that only an interactive request helps. */
+    readonly suberror?: string,
   ) {
     super(`${error}: AADSTS${aadsts}`);
   }
@@ -93,6 +96,7 @@ export class IdentityHttpError extends Error {
       trace_id: traceId,
       correlation_id: correlationId,
       error_uri: `https://login.microsoftonline.com/error?code=${this.aadsts}`,
+      ...(this.suberror ? { suberror: this.suberror } : {}),
     };
   }
 }

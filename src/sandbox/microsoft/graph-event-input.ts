@@ -20,7 +20,7 @@ const WRITABLE = new Set([
 
 /** Read-only properties that clients commonly echo back; Graph ignores them on write. */
 const IGNORED = new Set([
-  'id', 'createdDateTime', 'lastModifiedDateTime', 'changeKey', 'iCalUId', 'uid', 'type', 'seriesMasterId', 'originalStart',
+  'id', 'createdDateTime', 'lastModifiedDateTime', 'changeKey', 'iCalUId', 'type', 'seriesMasterId', 'originalStart',
   'originalStartTimeZone', 'originalEndTimeZone', 'bodyPreview', 'webLink', 'onlineMeetingUrl', 'onlineMeeting', 'hasAttachments',
   'isOrganizer', 'responseStatus', 'isDraft', 'cancelledOccurrences', 'occurrenceId', 'calendar', 'instances',
   'exceptionOccurrences', 'extensions', 'attachments', 'multiValueExtendedProperties',

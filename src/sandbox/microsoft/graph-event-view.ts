@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { EventFields, ExtendedProperty, StoredEvent, ViewItem } from './graph-model';
-import { cancelledOccurrenceKey, occurrenceId, parseOccurrenceId } from './graph-ids';
+import { cancelledOccurrenceKey, occurrenceICalUId, occurrenceId, parseOccurrenceId } from './graph-ids';
 import { occurrenceDates } from './graph-recurrence';
 import { dateKeyOf, formatGraphDateTime, formatOffsetUtc, toDateTime } from './graph-time';
 import { resolveTimeZone } from './windows-time-zones';
@@ -126,6 +126,8 @@ export interface RenderOptions {
   /** $expand=singleValueExtendedProperties($filter=...): which ids to include; null = all. */
   expandExtended?: ((p: ExtendedProperty) => boolean) | null;
   expandExceptions?: boolean;
+  /** Calendars.ReadBasic only: no body, bodyPreview or extended properties. */
+  basicOnly?: boolean;
   /** Only GET by id returns cancelledOccurrences, and only when $select names it. */
   includeCancelledOccurrences?: boolean;
 }
@@ -184,8 +186,8 @@ export function renderEvent(item: ViewItem, opts: RenderOptions): Record<string,
     transactionId: master ? null : event.transactionId,
     originalStartTimeZone: f.start.timeZone,
     originalEndTimeZone: f.end.timeZone,
-    iCalUId: event.iCalUId,
-    uid: event.iCalUId,
+    // v1.0 has no `uid` (beta only); each occurrence has its own iCalUId.
+    iCalUId: master ? occurrenceICalUId(event.iCalUId, item.dateKey!) : event.iCalUId,
     reminderMinutesBeforeStart: f.reminderMinutesBeforeStart,
     isReminderOn: f.isReminderOn,
     hasAttachments: false,
@@ -222,8 +224,12 @@ export function renderEvent(item: ViewItem, opts: RenderOptions): Record<string,
   if (item.kind === 'seriesMaster' && opts.includeCancelledOccurrences) {
     out.cancelledOccurrences = [...event.cancelledDates].sort().map((d) => cancelledOccurrenceKey(event.id, d));
   }
+  if (opts.basicOnly) {
+    delete out.body;
+    delete out.bodyPreview;
+  }
   const selected = opts.select ? selectProperties(out, opts.select) : out;
-  if (opts.expandExtended !== undefined) {
+  if (opts.expandExtended !== undefined && !opts.basicOnly) {
     const filter = opts.expandExtended;
     selected.singleValueExtendedProperties = item.extendedProperties.filter((p) => !filter || filter(p)).map((p) => ({ ...p }));
   }

@@ -9,6 +9,7 @@ import type { GraphStore } from './graph-store';
 import type { DeltaTracker } from './graph-delta';
 import { parseListQuery, preferenceAppliedHeader, queryParam, type ListQuery } from './odata-query';
 import { parseQueryInstant } from './graph-time';
+import { readsBasicOnly } from './graph-permissions';
 
 const DEFAULT_PAGE_SIZE = 10;
 
@@ -33,7 +34,9 @@ export class GraphEventsRoutes {
       if (after.length === 0) return this.calendarItself(ctx, calendar, method);
       return this.eventsRoute(ctx, calendar, after, `/${rest.slice(0, rest.length - after.length).join('/')}`);
     }
-    return this.eventsRoute(ctx, undefined, rest, '');
+    // /events, /calendarView and /calendarView/delta without a calendar segment cover the
+    // default calendar only; other calendars are reached through /calendars/{id}/... .
+    return this.eventsRoute(ctx, this.store.calendars.get(mailbox.defaultCalendarId)!, rest, '', true);
   }
 
   // ---- user -------------------------------------------------------------
@@ -130,30 +133,35 @@ export class GraphEventsRoutes {
 
   // ---- events -----------------------------------------------------------
 
-  private eventsRoute(ctx: GraphContext, calendar: CalendarRecord | undefined, rest: string[], calendarPrefix: string): GraphResponse {
+  /**
+   * byIdAnyCalendar: /me/events/{id} reaches an item of any of the mailbox's calendars
+   * (item ids are unique per mailbox); only the collections are limited to the calendar.
+   */
+  private eventsRoute(ctx: GraphContext, calendar: CalendarRecord, rest: string[], calendarPrefix: string, byIdAnyCalendar = false): GraphResponse {
     const method = ctx.req.method.toUpperCase();
     const [head, id, sub, ...more] = rest;
     const lower = head.toLowerCase();
     const base = `${ctx.mailboxPrefix}${calendarPrefix}`;
     if (lower === 'calendarview') {
       if (method !== 'GET') throw methodNotAllowed();
-      if (id?.toLowerCase() === 'delta' && sub === undefined) return this.delta.handle(ctx, calendar?.id, `${base}/calendarView/delta`);
+      if (id?.toLowerCase() === 'delta' && sub === undefined) return this.delta.handle(ctx, calendar.id, `${base}/calendarView/delta`);
       if (id === undefined) return this.calendarView(ctx, calendar);
       throw unsupportedSegment(ctx.req.path);
     }
     if (lower !== 'events' || more.length > 0) throw unsupportedSegment(ctx.req.path);
     if (id === undefined) {
       if (method === 'GET') return this.listEvents(ctx, calendar);
-      if (method === 'POST') return this.createEvent(ctx, calendar ?? this.store.calendars.get(ctx.mailbox!.defaultCalendarId)!);
+      if (method === 'POST') return this.createEvent(ctx, calendar);
       throw methodNotAllowed();
     }
+    const itemCalendar = byIdAnyCalendar ? undefined : calendar;
     if (sub !== undefined) {
-      if (sub.toLowerCase() === 'instances' && method === 'GET') return this.instances(ctx, calendar, id);
+      if (sub.toLowerCase() === 'instances' && method === 'GET') return this.instances(ctx, itemCalendar, id);
       throw unsupportedSegment(ctx.req.path);
     }
-    if (method === 'GET') return this.getEvent(ctx, calendar, id);
-    if (method === 'PATCH') return this.patchEvent(ctx, calendar, id);
-    if (method === 'DELETE') return this.deleteEvent(ctx, calendar, id);
+    if (method === 'GET') return this.getEvent(ctx, itemCalendar, id);
+    if (method === 'PATCH') return this.patchEvent(ctx, itemCalendar, id);
+    if (method === 'DELETE') return this.deleteEvent(ctx, itemCalendar, id);
     throw methodNotAllowed();
   }
 
@@ -164,6 +172,7 @@ export class GraphEventsRoutes {
       select: q.select,
       expandExtended: q.expandExtended,
       expandExceptions: q.expandExceptions,
+      basicOnly: readsBasicOnly(ctx.principal),
     };
   }
 
@@ -207,17 +216,17 @@ export class GraphEventsRoutes {
     return json(200, body, this.headers(ctx, q.top === undefined && ctx.prefs.maxPageSize !== undefined));
   }
 
-  private listEvents(ctx: GraphContext, calendar: CalendarRecord | undefined): GraphResponse {
+  private listEvents(ctx: GraphContext, calendar: CalendarRecord): GraphResponse {
     const q = parseListQuery(ctx.req.query);
-    const events = this.store.eventsOf(ctx.mailbox!.id, calendar?.id);
+    const events = this.store.eventsOf(ctx.mailbox!.id, calendar.id);
     return this.page(ctx, events.map(storedItem), q, `users('${ctx.mailbox!.id}')/events`);
   }
 
-  private calendarView(ctx: GraphContext, calendar: CalendarRecord | undefined): GraphResponse {
+  private calendarView(ctx: GraphContext, calendar: CalendarRecord): GraphResponse {
     const q = parseListQuery(ctx.req.query);
     const startMs = parseQueryInstant(queryParam(ctx.req.query, 'startDateTime'), 'startDateTime');
     const endMs = parseQueryInstant(queryParam(ctx.req.query, 'endDateTime'), 'endDateTime');
-    const items = calendarViewItems(this.store.eventsOf(ctx.mailbox!.id, calendar?.id), startMs, endMs);
+    const items = calendarViewItems(this.store.eventsOf(ctx.mailbox!.id, calendar.id), startMs, endMs);
     return this.page(ctx, items, q, `users('${ctx.mailbox!.id}')/calendarView`);
   }
 

@@ -19,6 +19,17 @@ export const newGuid = (): string => randomUUID();
 /** iCalUId format used by Exchange: a fixed Outlook prefix plus hex. */
 export const newICalUId = (): string => `040000008200E00074C5B7101A82E00800000000${randomBytes(28).toString('hex').toUpperCase()}`;
 
+/**
+ * An occurrence's iCalUId: Exchange's GlobalObjectId carries the instance date in bytes
+ * 16–19 (year high/low, month, day; zero on the series master), so every occurrence of
+ * a series has its own iCalUId. (MS-OXOCAL 2.2.1.27 PidLidGlobalObjectId.)
+ */
+export function occurrenceICalUId(masterICalUId: string, dateKey: string): string {
+  const [y, m, d] = dateKey.split('-').map(Number);
+  const hex = (n: number, width: number) => n.toString(16).toUpperCase().padStart(width, '0');
+  return `${masterICalUId.slice(0, 32)}${hex(y, 4)}${hex(m, 2)}${hex(d, 2)}${masterICalUId.slice(40)}`;
+}
+
 const OCCURRENCE_PREFIX = 'AAMkO';
 
 /**

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import type { DayOfWeek, PatternedRecurrence } from '@microsoft/microsoft-graph-types';
 import { badRequest } from './graph-errors';
+import { resolveTimeZone } from './windows-time-zones';
 
 const PATTERN_TYPES = ['daily', 'weekly', 'absoluteMonthly', 'relativeMonthly', 'absoluteYearly', 'relativeYearly'] as const;
 const RANGE_TYPES = ['endDate', 'noEnd', 'numbered'] as const;
@@ -67,7 +68,7 @@ export function normalizeRecurrence(input: unknown, defaultTimeZone: string): Pa
       type: rangeType,
       startDate: String(range.startDate),
       endDate: rangeType === 'endDate' ? String(range.endDate) : '0001-01-01',
-      recurrenceTimeZone: typeof range.recurrenceTimeZone === 'string' && range.recurrenceTimeZone ? range.recurrenceTimeZone : defaultTimeZone,
+      recurrenceTimeZone: recurrenceZone(range.recurrenceTimeZone, defaultTimeZone),
       numberOfOccurrences: rangeType === 'numbered' ? numberOfOccurrences : 0,
     },
   };
@@ -144,4 +145,13 @@ export function occurrenceDates(rec: PatternedRecurrence, zone: string, untilDat
     out.push(date);
   }
   return out;
+}
+
+/** recurrenceTimeZone follows the same rule as dateTimeTimeZone.timeZone: a zone Exchange knows. */
+function recurrenceZone(value: unknown, fallback: string): string {
+  if (value === undefined || value === null || value === '') return fallback;
+  if (typeof value !== 'string' || !resolveTimeZone(value)) {
+    throw badRequest(`A valid TimeZone value must be specified. The following TimeZone value is not supported: '${String(value)}'.`, 'TimeZoneNotSupportedException');
+  }
+  return value;
 }

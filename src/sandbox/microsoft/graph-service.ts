@@ -9,6 +9,7 @@ import type { GraphEventsRoutes } from './graph-events.routes';
 import type { GraphSubscriptions } from './graph-subscriptions';
 import type { MailboxThrottle } from './graph-throttle';
 import { parsePrefer } from './odata-query';
+import { mailboxRule, PERMISSIONS, requirePermission } from './graph-permissions';
 
 const DEFAULT_CODES: Record<number, string> = {
   400: 'BadRequest',
@@ -147,11 +148,17 @@ export class GraphService {
   }
 
   private async route(ctx: GraphContext, target: Target): Promise<GraphResponse> {
-    if (target.mailbox) return this.deps.events.route(ctx, target.rest);
+    if (target.mailbox) {
+      requirePermission(ctx.principal, mailboxRule(ctx.req.method.toUpperCase(), target.rest));
+      return this.deps.events.route(ctx, target.rest);
+    }
     const [head, id, action, ...more] = target.rest;
     const lower = head?.toLowerCase();
     if (lower === 'subscriptions' && more.length === 0) return this.deps.subscriptions.route(ctx, id, action);
-    if (lower === 'users' && id === undefined && ctx.req.method.toUpperCase() === 'GET') return this.listUsers(ctx);
+    if (lower === 'users' && id === undefined && ctx.req.method.toUpperCase() === 'GET') {
+      requirePermission(ctx.principal, PERMISSIONS.listUsers);
+      return this.listUsers(ctx);
+    }
     throw unsupportedSegment(ctx.req.path || '/');
   }
 

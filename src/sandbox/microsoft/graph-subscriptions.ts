@@ -1,4 +1,5 @@
 import { postNotification } from '../shared/webhook-notifier';
+import { PERMISSIONS, requirePermission } from './graph-permissions';
 import { badRequest, GraphHttpError, methodNotAllowed } from './graph-errors';
 import type { Mailbox, Principal } from './graph-model';
 import { newSubscriptionId, randomToken } from './graph-ids';
@@ -155,6 +156,7 @@ export class GraphSubscriptions {
     const lifecycleNotificationUrl = body.lifecycleNotificationUrl == null ? null : this.parseUrl(body.lifecycleNotificationUrl, 'lifecycleNotificationUrl');
     if (typeof body.resource !== 'string' || !body.resource) throw subscriptionError("The 'resource' property is required.");
     const target = this.resolveResource(ctx, body.resource);
+    requirePermission(ctx.principal, PERMISSIONS.subscribeEvents);
     const expirationDateTime = this.parseExpiration(body.expirationDateTime);
     const clientState = body.clientState == null ? null : String(body.clientState);
     if (clientState && clientState.length > 128) throw subscriptionError('clientState must be at most 128 characters.');
@@ -239,7 +241,8 @@ export class GraphSubscriptions {
     }
     if (!mailbox) throw new GraphHttpError(404, 'ResourceNotFound', `Resource '${resource}' does not exist.`);
     const r = rest.map((s) => s.toLowerCase());
-    if (r.length === 1 && r[0] === 'events') return { mailbox };
+    // Like GET /me/events, a subscription on /me/events covers the default calendar only.
+    if (r.length === 1 && r[0] === 'events') return { mailbox, calendarId: mailbox.defaultCalendarId };
     if (r.length === 2 && r[0] === 'calendar' && r[1] === 'events') return { mailbox, calendarId: mailbox.defaultCalendarId };
     if (r.length === 3 && r[0] === 'calendars' && r[2] === 'events') {
       const calendar = this.store.calendars.get(rest[1]);

@@ -4,6 +4,7 @@ import { IdentityHttpError, unauthenticated, GraphHttpError } from './graph-erro
 import type { Mailbox, Principal } from './graph-model';
 import { randomToken } from './graph-ids';
 import type { GraphStore } from './graph-store';
+import { isKnownDelegatedPermission } from './graph-permissions';
 
 /** Graph's well-known application id: the audience of Graph access tokens. */
 export const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
@@ -20,6 +21,8 @@ export interface AppRegistration {
   displayName: string;
   /** Application permissions granted by an admin for app-only tokens. */
   appRoles: string[];
+  /** Delegated permissions listed on the registration: what "https://graph.microsoft.com/.default" asks for in delegated flows. */
+  delegatedPermissions: string[];
 }
 
 interface AuthorizationCode {
@@ -79,6 +82,16 @@ function signingKeys(): { privateKey: KeyObject; publicKey: KeyObject } {
 
 const invalidGrant = (code: number, description: string) => new IdentityHttpError(400, 'invalid_grant', code, description);
 
+/** What a registration lists as delegated Graph permissions unless told otherwise. */
+const DEFAULT_DELEGATED = ['User.Read', 'Calendars.ReadWrite', 'MailboxSettings.Read'];
+/** Tenant aliases the client credentials grant refuses: it needs a GUID or a domain name. */
+const MULTI_TENANT_ALIASES = ['common', 'consumers', 'organizations'];
+
+/** Permission names of "scopes" for comparison: resource prefix stripped, case folded, OIDC scopes dropped. */
+function permissionKeys(scopes: string[]): Set<string> {
+  return new Set(graphScopes(scopes).map((s) => s.toLowerCase()));
+}
+
 /** Scopes for Graph lose their resource prefix in scp: "https://graph.microsoft.com/Calendars.Read" → "Calendars.Read". */
 function graphScopes(scopes: string[]): string[] {
   return scopes.filter((s) => !OIDC_SCOPES.includes(s.toLowerCase())).map((s) => s.replace(/^https:\/\/graph\.microsoft\.com\//i, ''));
@@ -109,14 +122,15 @@ export class IdentityService {
     this.publicKey = pair.publicKey;
   }
 
-  registerApp(input: { clientId?: string; clientSecret?: string; redirectUris?: string[]; tenantId?: string; displayName?: string; appRoles?: string[] }): AppRegistration {
+  registerApp(input: { clientId?: string; clientSecret?: string; redirectUris?: string[]; tenantId?: string; displayName?: string; appRoles?: string[]; delegatedPermissions?: string[] }): AppRegistration {
     const app: AppRegistration = {
       clientId: input.clientId ?? randomUUID(),
       clientSecret: input.clientSecret,
       redirectUris: input.redirectUris ?? [],
       tenantId: input.tenantId,
       displayName: input.displayName ?? 'Calendar Bridge (sandbox)',
-      appRoles: input.appRoles ?? ['Calendars.ReadWrite', 'User.Read.All'],
+      appRoles: input.appRoles ?? ['Calendars.ReadWrite', 'User.Read.All', 'MailboxSettings.Read'],
+      delegatedPermissions: input.delegatedPermissions ?? DEFAULT_DELEGATED,
     };
     this.apps.set(app.clientId, app);
     return app;
@@ -201,7 +215,14 @@ export class IdentityService {
     if (grant.clientId !== app.clientId) throw invalidGrant(70000, 'The refresh token was issued to a different client.');
     if (grant.revoked) throw invalidGrant(50173, 'The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password.');
     if (record.expiresAt <= this.options.now()) throw invalidGrant(700082, 'The refresh token has expired due to inactivity.');
-    const scopes = form.scope ? form.scope.split(/\s+/).filter(Boolean) : grant.scopes;
+    const scopes = form.scope ? this.expandDefault(app, form.scope.split(/\s+/).filter(Boolean)) : grant.scopes;
+    // The refresh leg may narrow, never widen, what the user consented to (refresh-tokens doc:
+    // "equivalent to or a subset of"); Entra answers AADSTS65001 with suberror consent_required.
+    const consented = permissionKeys(grant.scopes);
+    const extra = [...permissionKeys(scopes)].filter((p) => !consented.has(p));
+    if (extra.length > 0) {
+      throw new IdentityHttpError(400, 'invalid_grant', 65001, `The user or administrator has not consented to use the application with ID '${app.clientId}' named '${app.displayName}'. Send an interactive authorization request for this user and resource.`, 'consent_required');
+    }
     // Each redemption returns a new refresh token; the old one keeps working until it
     // expires, as Entra ID does (it does not revoke refresh tokens on use).
     return this.delegatedTokens(grant, scopes, issuerBase);
@@ -212,14 +233,37 @@ export class IdentityService {
     if (scopes.length !== 1 || !/\/\.default$/.test(scopes[0])) {
       throw new IdentityHttpError(400, 'invalid_scope', 1002012, `The provided value for scope ${form.scope ?? ''} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
     }
-    const tenantId = this.resolveTenant(tenant) ?? (['common', 'organizations'].includes(tenant.toLowerCase()) ? app.tenantId : undefined);
+    // "tenant: ... in GUID or domain-name format" (client credentials doc): /common and
+    // /consumers are refused with AADSTS9001023; the doc's wording also excludes
+    // /organizations, so the emulator refuses it too (the stricter reading).
+    if (MULTI_TENANT_ALIASES.includes(tenant.toLowerCase())) {
+      throw new IdentityHttpError(400, 'invalid_request', 9001023, `The grant type is not supported over the /common, /consumers or /organizations endpoints. Please use a tenant-specific endpoint.`);
+    }
+    const tenantId = this.resolveTenant(tenant);
     if (!tenantId) throw new IdentityHttpError(400, 'invalid_request', 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
+    // A single-tenant registration exists only in its home directory.
+    if (app.tenantId && this.resolveTenant(app.tenantId) !== tenantId) {
+      throw new IdentityHttpError(400, 'unauthorized_client', 700016, `Application with identifier '${app.clientId}' was not found in the directory '${tenant}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant.`);
+    }
     const principal: Principal = { kind: 'app', tenantId, clientId: app.clientId, roles: [...app.appRoles] };
     const now = Math.floor(this.options.now() / 1000);
     const ttl = this.options.accessTokenTtlSeconds;
     const accessToken = this.sign({ aud: GRAPH_RESOURCE, iss: `https://sts.windows.net/${tenantId}/`, iat: now, nbf: now, exp: now + ttl, app_displayname: app.displayName, appid: app.clientId, appidacr: '1', idtyp: 'app', oid: app.clientId, roles: principal.roles, sub: app.clientId, tid: tenantId, ver: '1.0' });
     this.remember(accessToken, { principal, expiresAt: (now + ttl) * 1000 });
     return { token_type: 'Bearer', scope: scopes[0], expires_in: ttl, ext_expires_in: ttl, access_token: accessToken };
+  }
+
+  /** Delegated "https://graph.microsoft.com/.default" stands for the registration's listed permissions. */
+  expandDefault(app: AppRegistration, scopes: string[]): string[] {
+    return scopes.flatMap((s) => (/^(https:\/\/graph\.microsoft\.com\/)?\.default$/i.test(s) ? app.delegatedPermissions : [s]));
+  }
+
+  /** AADSTS650053 for a delegated permission Graph does not define. */
+  checkScopes(app: AppRegistration, scopes: string[]): void {
+    const unknown = graphScopes(this.expandDefault(app, scopes)).find((s) => !isKnownDelegatedPermission(s));
+    if (unknown !== undefined) {
+      throw new IdentityHttpError(400, 'invalid_client', 650053, `The application '${app.displayName}' asked for scope '${unknown}' that doesn't exist on the resource '${GRAPH_APP_ID}'. Contact the app vendor.`);
+    }
   }
 
   /** Tenant GUID or one of its domains. */
@@ -316,8 +360,13 @@ export class IdentityService {
   issueAccessToken(input: { mailbox?: Mailbox; clientId: string; scopes?: string[]; appOnlyTenantId?: string }): TokenResponse {
     const app = this.apps.get(input.clientId);
     if (!app) throw new Error(`unknown client ${input.clientId}`);
-    if (input.mailbox) return this.delegatedTokens(this.grantFor(input.mailbox.id, app.clientId, input.scopes ?? ['Calendars.ReadWrite', 'offline_access']), input.scopes ?? ['Calendars.ReadWrite', 'offline_access'], '');
-    return this.clientCredentials(app, input.appOnlyTenantId ?? app.tenantId ?? 'common', { scope: `${GRAPH_RESOURCE}/.default` }, '');
+    if (input.mailbox) {
+      const scopes = this.expandDefault(app, input.scopes ?? [...app.delegatedPermissions, 'offline_access']);
+      return this.delegatedTokens(this.grantFor(input.mailbox.id, app.clientId, scopes), scopes, '');
+    }
+    const tenant = input.appOnlyTenantId ?? app.tenantId;
+    if (!tenant) throw new Error(`app ${app.clientId} has no home directory; name the tenant`);
+    return this.clientCredentials(app, tenant, { scope: `${GRAPH_RESOURCE}/.default` }, '');
   }
 
   /** Control API: the user revokes consent / an admin revokes sessions. Returns grants revoked. */

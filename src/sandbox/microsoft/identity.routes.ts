@@ -2,7 +2,7 @@ import express, { type Request, type Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { readFormBody } from '../shared/raw-body';
 import { IdentityHttpError } from './graph-errors';
-import type { IdentityService } from './identity-service';
+import type { AppRegistration, IdentityService } from './identity-service';
 import type { GraphStore } from './graph-store';
 import type { Mailbox } from './graph-model';
 import { escapeHtml } from '../shared/html';
@@ -51,8 +51,9 @@ export function identityRouter(identity: IdentityService, store: GraphStore, opt
 
   /** Shared by GET (show consent or auto-consent) and POST (the consent form). */
   const authorize = (req: Request, res: Response, params: Record<string, string>, decision?: { mailbox?: string; action?: string }): void => {
+    let app: AppRegistration;
     try {
-      identity.checkClient(params.client_id, params.redirect_uri);
+      app = identity.checkClient(params.client_id, params.redirect_uri);
     } catch (err) {
       errorPage(res, err as IdentityHttpError);
       return;
@@ -64,6 +65,13 @@ export function identityRouter(identity: IdentityService, store: GraphStore, opt
     }
     if (!params.scope) {
       redirect({ error: 'invalid_request', error_description: "AADSTS900144: The request body must contain the following parameter: 'scope'." });
+      return;
+    }
+    try {
+      identity.checkScopes(app, params.scope.split(/\s+/).filter(Boolean));
+    } catch (err) {
+      const e = err as IdentityHttpError;
+      redirect({ error: e.error, error_description: `AADSTS${e.aadsts}: ${e.description}` });
       return;
     }
     if (params.code_challenge && params.code_challenge_method && !['S256', 'plain'].includes(params.code_challenge_method)) {
@@ -79,7 +87,7 @@ export function identityRouter(identity: IdentityService, store: GraphStore, opt
           clientId: params.client_id,
           mailboxId: mailbox.id,
           redirectUri: params.redirect_uri,
-          scopes: params.scope.split(/\s+/).filter(Boolean),
+          scopes: identity.expandDefault(app, params.scope.split(/\s+/).filter(Boolean)),
           codeChallenge: params.code_challenge || undefined,
           codeChallengeMethod: params.code_challenge ? params.code_challenge_method || 'plain' : undefined,
           nonce: params.nonce || undefined,

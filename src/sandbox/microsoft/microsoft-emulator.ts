@@ -5,11 +5,12 @@ import { GraphStore, type CreateDirectoryInput, type CreateMailboxInput } from '
 import type { Directory, EventFields, Mailbox } from './graph-model';
 import { IdentityService, type AppRegistration, type TokenResponse } from './identity-service';
 import { GraphEventsRoutes } from './graph-events.routes';
-import { DeltaTracker } from './graph-delta';
+import { DeltaTracker, STRICT_DELTA, type DeltaBehaviour } from './graph-delta';
 import { GraphSubscriptions, type LifecycleEvent, type SubscriptionRecord } from './graph-subscriptions';
 import { MailboxThrottle, type ThrottleLimits } from './graph-throttle';
 import { GraphService } from './graph-service';
-import { GraphBatch } from './graph-batch';
+import { GraphBatch, type BatchOrder } from './graph-batch';
+import { SeededRandom } from './seeded-random';
 import { graphHttpHandler } from './graph-http';
 import { identityRouter } from './identity.routes';
 import { controlRouter, ControlError } from './microsoft-control.routes';
@@ -35,6 +36,12 @@ export interface MicrosoftEmulatorOptions {
   validationTimeoutMs?: number;
   /** Page size of calendarView/delta without Prefer: odata.maxpagesize. Default 10. */
   deltaPageSize?: number;
+  /** Graph's delta quirks (repeats, phantom @removed, few valid delta links); all on by default. */
+  delta?: Partial<DeltaBehaviour>;
+  /** Seed of the emulator's deterministic "any order" / "may repeat" behaviours. Default 1. */
+  seed?: number;
+  /** $batch response order: 'shuffled' (default; Graph promises no order) or 'request'. */
+  batchOrder?: BatchOrder;
   /** Clock, for tests of expiry. Default Date.now. */
   now?: () => number;
   /** Registered up front (sandbox mode). */
@@ -77,6 +84,8 @@ export class MicrosoftEmulator {
   private readonly service: GraphService;
   private readonly batch: GraphBatch;
   private autoConsent: boolean;
+  /** Batch order and delta repeats draw from their own seeded sequences. */
+  private readonly randoms: SeededRandom[];
 
   constructor(private readonly options: MicrosoftEmulatorOptions = {}) {
     const now = options.now ?? Date.now;
@@ -89,7 +98,9 @@ export class MicrosoftEmulator {
       now,
     });
     this.throttle = new MailboxThrottle(options.throttling ?? {}, now);
-    this.delta = new DeltaTracker((mailboxId, calendarId) => this.store.eventsOf(mailboxId, calendarId), options.deltaPageSize ?? 10);
+    const seed = options.seed ?? 1;
+    this.randoms = [new SeededRandom(seed), new SeededRandom(seed + 1)];
+    this.delta = new DeltaTracker((mailboxId, calendarId) => this.store.eventsOf(mailboxId, calendarId), options.deltaPageSize ?? 10, this.randoms[1], { ...STRICT_DELTA, ...options.delta });
     this.subscriptions = new GraphSubscriptions(this.store, {
       maxLifetimeMinutes: options.subscriptionMaxLifetimeMinutes ?? 10_080,
       validationTimeoutMs: options.validationTimeoutMs ?? 10_000,
@@ -97,7 +108,7 @@ export class MicrosoftEmulator {
     });
     this.events = new GraphEventsRoutes(this.store, this.delta);
     this.service = new GraphService({ store: this.store, identity: this.identity, events: this.events, subscriptions: this.subscriptions, throttle: this.throttle, faults: this.faults, counter: this.counter, now });
-    this.batch = new GraphBatch(this.service);
+    this.batch = new GraphBatch(this.service, this.randoms[0], options.batchOrder ?? 'shuffled');
     this.applySeed();
   }
 
@@ -263,6 +274,7 @@ export class MicrosoftEmulator {
     this.counter.reset();
     this.throttle.reset();
     this.delta.reset();
+    for (const random of this.randoms) random.reset();
     this.subscriptions.reset();
     this.autoConsent = this.options.autoConsent ?? false;
     this.applySeed();

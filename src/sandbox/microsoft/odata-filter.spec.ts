@@ -1,4 +1,5 @@
-import { parseFilter } from './odata-filter';
+import { GraphHttpError } from './graph-errors';
+import { MAX_FILTER_DEPTH, parseFilter } from './odata-filter';
 import { parsePrefer } from './odata-query';
 
 describe('odata-filter', () => {
@@ -32,5 +33,27 @@ describe('odata-filter', () => {
   it('parses Prefer headers', () => {
     expect(parsePrefer('outlook.timezone="Pacific Standard Time", odata.maxpagesize=50')).toMatchObject({ timeZone: 'Pacific Standard Time', timeZoneApplied: true, maxPageSize: 50 });
     expect(parsePrefer('outlook.timezone="Nowhere"')).toMatchObject({ timeZone: 'UTC', timeZoneApplied: false });
+  });
+  const deep: [string, string][] = [
+    ['parentheses', `${'('.repeat(100_000)}subject eq 'x'${')'.repeat(100_000)}`],
+    ['not chains', `${'not '.repeat(100_000)}isAllDay`],
+    ['and chains', Array.from({ length: 50_000 }, () => "subject eq 'x'").join(' and ')],
+    ['nested lambdas', `${'a/any(x: '.repeat(5_000)}true${')'.repeat(5_000)}`],
+  ];
+  it.each(deep)('refuses deep %s with a 400, not a stack overflow', (_name, expression) => {
+    let caught: unknown;
+    try {
+      parseFilter(expression);
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(GraphHttpError);
+    expect(caught).toMatchObject({ status: 400, code: 'BadRequest', message: 'Invalid filter clause: Recursion depth exceeded allowed limit.' });
+  });
+
+  it('accepts nesting up to the limit', () => {
+    const depth = MAX_FILTER_DEPTH - 2;
+    expect(parseFilter(`${'('.repeat(depth)}subject eq 'weekly sync'${')'.repeat(depth)}`)(event)).toBe(true);
+    expect(parseFilter(Array.from({ length: MAX_FILTER_DEPTH - 1 }, () => 'isAllDay eq false').join(' and '))(event)).toBe(true);
   });
 });

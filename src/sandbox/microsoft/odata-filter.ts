@@ -19,6 +19,15 @@ type Token = { k: 'str' | 'num' | 'id' | 'op'; v: string };
 
 const filterError = (message: string) => badRequest(`Invalid filter clause: ${message}`, 'BadRequest');
 
+/**
+ * Deepest expression tree accepted (parentheses, not, and/or chains, lambdas). OData's
+ * parser refuses deep trees ("Recursion depth exceeded allowed limit.", FilterLimit);
+ * the emulator's limit is lower than OData's default of 800 so that neither parsing nor
+ * evaluation can exhaust the stack, and a deep filter is a clear 400, never a 500.
+ */
+export const MAX_FILTER_DEPTH = 100;
+const tooDeep = () => filterError('Recursion depth exceeded allowed limit.');
+
 function tokenize(src: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
@@ -59,7 +68,27 @@ function tokenize(src: string): Token[] {
 
 class Parser {
   private pos = 0;
+  /** Open or()/not() calls: bounds the parser's own recursion. */
+  private nesting = 0;
+  /** Height of each built node: bounds the evaluator's recursion. */
+  private readonly heights = new WeakMap<Node, number>();
   constructor(private readonly tokens: Token[]) {}
+
+  private node<T extends Node>(n: T, ...children: Node[]): T {
+    const height = 1 + Math.max(0, ...children.map((c) => this.heights.get(c) ?? 1));
+    if (height > MAX_FILTER_DEPTH) throw tooDeep();
+    this.heights.set(n, height);
+    return n;
+  }
+
+  private nested<T>(parse: () => T): T {
+    if (++this.nesting > MAX_FILTER_DEPTH) throw tooDeep();
+    try {
+      return parse();
+    } finally {
+      this.nesting--;
+    }
+  }
 
   parse(): Node {
     const node = this.or();
@@ -82,19 +111,23 @@ class Parser {
   }
 
   private or(): Node {
-    let l = this.and();
-    while (this.isWord('or')) {
-      this.pos++;
-      l = { t: 'or', l, r: this.and() };
-    }
-    return l;
+    return this.nested(() => {
+      let l = this.and();
+      while (this.isWord('or')) {
+        this.pos++;
+        const r = this.and();
+        l = this.node({ t: 'or', l, r }, l, r);
+      }
+      return l;
+    });
   }
 
   private and(): Node {
     let l = this.not();
     while (this.isWord('and')) {
       this.pos++;
-      l = { t: 'and', l, r: this.not() };
+      const r = this.not();
+      l = this.node({ t: 'and', l, r }, l, r);
     }
     return l;
   }
@@ -102,7 +135,8 @@ class Parser {
   private not(): Node {
     if (this.isWord('not')) {
       this.pos++;
-      return { t: 'not', e: this.not() };
+      const e = this.nested(() => this.not());
+      return this.node({ t: 'not', e }, e);
     }
     return this.comparison();
   }
@@ -112,7 +146,8 @@ class Parser {
     const t = this.peek();
     if (t?.k === 'id' && ['eq', 'ne', 'gt', 'ge', 'lt', 'le'].includes(t.v.toLowerCase())) {
       this.pos++;
-      return { t: 'cmp', op: t.v.toLowerCase(), l, r: this.primary() };
+      const r = this.primary();
+      return this.node({ t: 'cmp', op: t.v.toLowerCase(), l, r }, l, r);
     }
     return l;
   }
@@ -143,7 +178,7 @@ class Parser {
       args.push(this.or());
     }
     this.expectOp(')');
-    return { t: 'call', fn, args };
+    return this.node({ t: 'call', fn, args }, ...args);
   }
 
   private path(first: string): Node {
@@ -160,7 +195,7 @@ class Parser {
         this.expectOp(':');
         const body = this.or();
         this.expectOp(')');
-        return { t: 'lambda', fn: lower, collection: parts, v: v.v, body };
+        return this.node({ t: 'lambda', fn: lower, collection: parts, v: v.v, body }, body);
       }
       parts.push(next.v);
     }

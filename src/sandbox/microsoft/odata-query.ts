@@ -2,6 +2,7 @@ import { badRequest } from './graph-errors';
 import { parseFilter, type FilterPredicate } from './odata-filter';
 import type { ExtendedProperty } from './graph-model';
 import { resolveTimeZone } from './windows-time-zones';
+import { checkEventSelect, isEventProperty, unknownEventProperty } from './graph-event-properties';
 
 export interface Preferences {
   /** Label echoed in start/end.timeZone; "UTC" unless outlook.timezone names a known zone. */
@@ -79,7 +80,10 @@ function splitTopLevel(value: string): string[] {
 export function parseListQuery(query: URLSearchParams): ListQuery {
   const out: ListQuery = { skip: 0, expandExceptions: false };
   const select = param(query, 'select');
-  if (select) out.select = select.split(',').map((s) => s.trim()).filter(Boolean);
+  if (select) {
+    out.select = select.split(',').map((s) => s.trim()).filter(Boolean);
+    checkEventSelect(out.select);
+  }
   const top = param(query, 'top');
   if (top !== null) {
     if (!/^\d+$/.test(top)) throw badRequest(`Invalid value '${top}' for $top query option found.`, 'BadRequest');
@@ -95,6 +99,7 @@ export function parseListQuery(query: URLSearchParams): ListQuery {
   const orderBy = param(query, 'orderby');
   if (orderBy) {
     const [path, dir] = orderBy.trim().split(/\s+/);
+    if (!isEventProperty(path.split('/')[0])) throw unknownEventProperty(path.split('/')[0]);
     out.orderBy = { path: path.split('/'), desc: dir?.toLowerCase() === 'desc' };
   }
   const expand = param(query, 'expand');
@@ -111,7 +116,7 @@ export function parseListQuery(query: URLSearchParams): ListQuery {
       } else if (name === 'exceptionoccurrences') {
         out.expandExceptions = true;
       } else if (name !== 'calendar' && name !== 'attachments') {
-        throw badRequest(`Could not find a property named '${m?.[1] ?? part}' on type 'microsoft.graph.event'.`, 'BadRequest');
+        throw unknownEventProperty(m?.[1] ?? part);
       }
     }
   }

@@ -1,3 +1,4 @@
+import { findWindows } from 'windows-iana';
 /**
  * Windows time zone names (what Exchange/Graph use in dateTimeTimeZone.timeZone,
  * originalStartTimeZone and `Prefer: outlook.timezone`) mapped to IANA names.
@@ -202,6 +203,9 @@ const EXTRA_IANA_TO_WINDOWS: Record<string, string> = {
   'Australia/Melbourne': 'AUS Eastern Standard Time',
   'Australia/Canberra': 'AUS Eastern Standard Time',
   'Africa/Algiers': 'W. Central Africa Standard Time',
+  // Renamed zones newer than the windows-iana data.
+  'Europe/Kyiv': 'FLE Standard Time',
+  'Pacific/Kanton': 'UTC+13',
 };
 
 const WINDOWS_BY_LOWER = new Map(Object.entries(WINDOWS_TO_IANA).map(([w, i]) => [w.toLowerCase(), { windows: w, iana: i }]));
@@ -225,6 +229,17 @@ export function canonicalWindowsName(name: string): string | undefined {
   return WINDOWS_BY_LOWER.get(name.trim().toLowerCase())?.windows;
 }
 
+/**
+ * An IANA name Exchange can store: one the CLDR windowsZones table maps to a Windows
+ * zone (the windows-iana data, plus this file's aliases). Names the runtime knows but
+ * the table lacks ("+05:00", "Mars/Base", "Etc/GMT+15") are refused.
+ */
+export function isSupportedIanaZone(name: string): boolean {
+  const trimmed = name.trim();
+  if (!isValidIanaZone(trimmed)) return false;
+  return IANA_TO_WINDOWS.has(trimmed.toLowerCase()) || findWindows(trimmed).length > 0;
+}
+
 export function isValidIanaZone(name: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: name });
@@ -242,7 +257,7 @@ export function resolveTimeZone(name: string | null | undefined): string | undef
   if (!name) return undefined;
   const fromWindows = windowsToIana(name);
   if (fromWindows) return fromWindows;
-  return isValidIanaZone(name.trim()) ? name.trim() : undefined;
+  return isSupportedIanaZone(name) ? name.trim() : undefined;
 }
 
 export function knownWindowsZones(): string[] {

@@ -5,11 +5,15 @@ import { DomainException } from '../../common/errors/domain.exception';
 import { ErrorCode } from '../../common/errors/error-codes';
 import { RequestWithPrincipal } from '../principal';
 import { TenancyService } from '../tenancy.service';
+import { checkingCredential, requireOrganisationKey } from './credential-kind';
 
 const API_KEY_HEADERS = 'cb:api-key-headers';
 const API_KEY_QUERY = 'cb:api-key-query';
 
-/** Which header(s) carry the key on this route: `cb_key` for Links, `x-api-key` for ICS. */
+/**
+ * Which header(s) carry the key on this route: `cb_key` for Links, `x-api-key` for ICS. Every
+ * route behind this guard is an organisation route: user-scoped keys are refused with 403.
+ */
 export const ApiKeyHeaders = (...headers: string[]) => SetMetadata(API_KEY_HEADERS, headers);
 
 /**
@@ -37,9 +41,9 @@ export class ApiKeyGuard implements CanActivate {
       const where = `the ${headers.join(' or ')} header${queryName ? ` or the ${queryName} query parameter` : ''}`;
       throw new DomainException(ErrorCode.ApiKeyMissing, `Missing API key: send it in ${where}`, 401);
     }
-    const principal = await this.tenancy.authenticateApiKey(key.trim());
+    const principal = await checkingCredential(() => this.tenancy.authenticateApiKey(key.trim()));
     if (!principal) throw new DomainException(ErrorCode.ApiKeyInvalid, 'Invalid or revoked API key', 401);
-    request.principal = principal;
+    request.principal = requireOrganisationKey(principal);
     return true;
   }
 }

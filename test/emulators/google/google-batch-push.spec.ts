@@ -112,6 +112,23 @@ describe('Google emulator: batch requests', () => {
     expect(answers[2].body).toMatchObject({ error: { errors: [{ domain: 'usageLimits', reason: 'rateLimitExceeded' }] } });
   });
 
+  it('checks the scopes of every part: an events-only token gets 403 on the calendarList part alone', async () => {
+    accessToken = calendarFor(server, ALICE, 'https://www.googleapis.com/auth/calendar.events').accessToken;
+    const res = await send(
+      batchBody('b3', [
+        { id: 'list', method: 'GET', path: '/calendar/v3/users/me/calendarList' },
+        { id: 'insert', method: 'POST', path: '/calendar/v3/calendars/primary/events', body: ev('ddddd1') },
+      ]),
+      'b3',
+    );
+    const answers = parseBatchResponse(res.headers.get('content-type')!, await res.text());
+    expect(answers.map((a) => a.status)).toEqual([403, 200]);
+    expect(answers[0].body).toMatchObject({
+      error: { code: 403, status: 'PERMISSION_DENIED', errors: [{ reason: 'insufficientPermissions', domain: 'global' }] },
+    });
+    expect(server.emulator.readEvents(ALICE).map((e) => e.id)).toEqual(['ddddd1']);
+  });
+
   it('refuses an empty batch and more than 1000 calls with 400', async () => {
     expect((await send('--batch_test--\r\n')).status).toBe(400);
     const many = Array.from({ length: 1001 }, (_, i) => ({ id: `i${i}`, method: 'GET', path: '/calendar/v3/calendars/primary' }));

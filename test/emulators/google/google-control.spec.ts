@@ -116,6 +116,9 @@ describe('Google emulator: quotas, faults and the control API', () => {
     expect(seeded.body.map((e: { id: string }) => e.id)).toEqual(['series01', 'series01_20300102T000000Z']);
     const tokens = (await control('POST', '/mailboxes/dana@example.com/tokens', {})).body;
     expect(tokens.access_token).toBeTruthy();
+    // Full pages, so that one request shows the whole listing; bad values are refused.
+    expect((await control('PUT', '/paging', { shortPages: false })).body).toEqual({ shortPages: false, seed: 1 });
+    expect((await control('PUT', '/paging', { seed: 'x' })).status).toBe(400);
     const listed = await fetch(`${server.base}/calendar/v3/calendars/primary/events?singleEvents=true`, {
       headers: { Authorization: `Bearer ${tokens.access_token}` },
     }).then(readJson);

@@ -1,8 +1,10 @@
 import { google, type calendar_v3 } from 'googleapis';
 import { googleapisOptions } from '../../../src/sandbox/google/googleapis-options';
-import { calendarFor, failure, startEmulator, type TestServer } from './google-test-server';
+import { calendarFor, failure, listAllCalendars, listAllEvents, startEmulator, type TestServer } from './google-test-server';
 
 const ALICE = 'alice@example.com';
+/** Pages that seed 1 gives 7 events listed 3 at a time: short and empty ones before the last. */
+const SEED_1_PAGES = [1, 0, 1, 1, 0, 1, 3].map((items, i, all) => ({ items, next: i < all.length - 1, sync: i === all.length - 1 }));
 const BOB = 'bob@example.com';
 
 describe('Google emulator: calendars and events through googleapis', () => {
@@ -30,10 +32,11 @@ describe('Google emulator: calendars and events through googleapis', () => {
 
   it('lists the mailbox calendars and resolves the primary alias', async () => {
     const extra = server.emulator.createCalendar(ALICE, { summary: 'Team' });
-    const list = await calendar.calendarList.list();
-    expect(list.data.kind).toBe('calendar#calendarList');
-    expect(list.data.items?.map((c) => c.id).sort()).toEqual([ALICE, extra.id].sort());
-    expect(list.data.items?.find((c) => c.id === ALICE)).toMatchObject({ primary: true, accessRole: 'owner', timeZone: 'Europe/Berlin' });
+    const first = await calendar.calendarList.list();
+    expect(first.data.kind).toBe('calendar#calendarList');
+    const items = await listAllCalendars(calendar);
+    expect(items.map((c) => c.id).sort()).toEqual([ALICE, extra.id].sort());
+    expect(items.find((c) => c.id === ALICE)).toMatchObject({ primary: true, accessRole: 'owner', timeZone: 'Europe/Berlin' });
     const primary = await calendar.calendars.get({ calendarId: 'primary' });
     expect(primary.data).toMatchObject({ kind: 'calendar#calendar', id: ALICE, timeZone: 'Europe/Berlin' });
   });
@@ -127,10 +130,10 @@ describe('Google emulator: calendars and events through googleapis', () => {
     const twice = await failure(calendar.events.delete({ calendarId: 'primary', eventId: e.id! }));
     expect(twice.status).toBe(410);
     expect(twice.body.error.errors[0].reason).toBe('deleted');
-    const listed = await calendar.events.list({ calendarId: 'primary' });
-    expect(listed.data.items).toEqual([]);
-    const withDeleted = await calendar.events.list({ calendarId: 'primary', showDeleted: true });
-    expect(withDeleted.data.items).toEqual([{ kind: 'calendar#event', etag: got.data.etag, id: e.id, status: 'cancelled' }]);
+    const listed = await listAllEvents(calendar, { calendarId: 'primary' });
+    expect(listed.items).toEqual([]);
+    const withDeleted = await listAllEvents(calendar, { calendarId: 'primary', showDeleted: true });
+    expect(withDeleted.items).toEqual([{ kind: 'calendar#event', etag: got.data.etag, id: e.id, status: 'cancelled' }]);
     expect(server.emulator.readEvents(ALICE).map((x) => x.status)).toEqual(['cancelled']);
   });
 
@@ -153,26 +156,66 @@ describe('Google emulator: calendars and events through googleapis', () => {
     expect(raw.headers.get('www-authenticate')).toContain('invalid_token');
   });
 
-  it('pages with maxResults to the end: nextPageToken until the last page, nextSyncToken only there', async () => {
+  it('pages short by default: pages never exceed maxResults, may be short or empty before the last, and only the last has nextSyncToken', async () => {
     const ids: string[] = [];
     for (let i = 1; i <= 7; i++) {
       ids.push((await calendar.events.insert({ calendarId: 'primary', requestBody: event(`E${i}`, i) })).data.id!);
     }
+    const pages: { items: number; next: boolean; sync: boolean }[] = [];
     const seen: string[] = [];
-    const pages: { items: number; next?: boolean; sync?: boolean }[] = [];
     let pageToken: string | undefined;
     do {
       const res = await calendar.events.list({ calendarId: 'primary', maxResults: 3, pageToken });
-      seen.push(...(res.data.items ?? []).map((e) => e.id!));
-      pageToken = res.data.nextPageToken ?? undefined;
+      seen.push(...res.data.items!.map((e) => e.id!));
       pages.push({ items: res.data.items!.length, next: Boolean(res.data.nextPageToken), sync: Boolean(res.data.nextSyncToken) });
+      pageToken = res.data.nextPageToken ?? undefined;
     } while (pageToken);
-    expect(pages).toEqual([
-      { items: 3, next: true, sync: false },
-      { items: 3, next: true, sync: false },
-      { items: 1, next: false, sync: true },
-    ]);
+    // Seed 1 gives this sequence on every run; a loop stopping at the first short page would lose events.
+    expect(pages).toEqual(SEED_1_PAGES);
+    expect(pages.every((p) => p.items <= 3)).toBe(true);
+    expect(pages.slice(0, -1).every((p) => p.next && !p.sync)).toBe(true);
+    expect(pages[pages.length - 1]).toMatchObject({ next: false, sync: true });
+    expect(pages.slice(0, -1).some((p) => p.items < 3)).toBe(true);
     expect(seen.sort()).toEqual(ids.sort());
+  });
+
+  it('gives another deterministic page sequence for another seed, and full pages when short pages are off', async () => {
+    for (let i = 1; i <= 7; i++) await calendar.events.insert({ calendarId: 'primary', requestBody: event(`E${i}`, i) });
+    const sizes = async () => (await listAllEvents(calendar, { calendarId: 'primary', maxResults: 3 })).pageSizes;
+    const seed1 = await sizes();
+    expect(await sizes()).toEqual(seed1);
+    server.emulator.setPaging({ seed: 7 });
+    const seed7 = await sizes();
+    expect(seed7).not.toEqual(seed1);
+    expect(seed7.reduce((a, b) => a + b, 0)).toBe(7);
+    server.emulator.setPaging({ shortPages: false });
+    expect(await sizes()).toEqual([3, 3, 1]);
+    // reset() restores the constructor's default: short pages, seed 1.
+    server.emulator.reset();
+    server.emulator.createMailbox({ email: ALICE, displayName: 'Alice', timeZone: 'Europe/Berlin' });
+    calendar = calendarFor(server, ALICE).calendar;
+    for (let i = 1; i <= 7; i++) await calendar.events.insert({ calendarId: 'primary', requestBody: event(`E${i}`, i) });
+    expect(await sizes()).toEqual(seed1);
+  });
+
+  it('pages calendarList.list too (default 100, capped at 250), the sync token only on the last page', async () => {
+    for (let i = 0; i < 5; i++) server.emulator.createCalendar(ALICE, { summary: `C${i}` });
+    const sizes: number[] = [];
+    let pageToken: string | undefined;
+    let last: calendar_v3.Schema$CalendarList | undefined;
+    do {
+      last = (await calendar.calendarList.list({ maxResults: 2, pageToken })).data;
+      sizes.push(last.items!.length);
+      expect(last.items!.length).toBeLessThanOrEqual(2);
+      if (last.nextPageToken) expect(last.nextSyncToken).toBeUndefined();
+      pageToken = last.nextPageToken ?? undefined;
+    } while (pageToken);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(6);
+    expect(last.nextSyncToken).toBeTruthy();
+    expect((await listAllCalendars(calendar, { maxResults: 1000 })).length).toBe(6);
+    const bad = await failure(calendar.calendarList.list({ maxResults: 0 }));
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.errors[0]).toMatchObject({ reason: 'invalid', location: 'maxResults', locationType: 'parameter' });
   });
 
   it('caps maxResults at 2500 and rejects 0', async () => {
@@ -185,57 +228,63 @@ describe('Google emulator: calendars and events through googleapis', () => {
     const keep = (await calendar.events.insert({ calendarId: 'primary', requestBody: event('Keep', 1) })).data;
     const change = (await calendar.events.insert({ calendarId: 'primary', requestBody: event('Change', 2) })).data;
     const remove = (await calendar.events.insert({ calendarId: 'primary', requestBody: event('Remove', 3) })).data;
-    const full = await calendar.events.list({ calendarId: 'primary' });
-    expect(full.data.items).toHaveLength(3);
-    const syncToken = full.data.nextSyncToken!;
+    const full = await listAllEvents(calendar, { calendarId: 'primary' });
+    expect(full.items).toHaveLength(3);
+    const syncToken = full.nextSyncToken!;
     expect(syncToken).toBeTruthy();
 
     const added = (await calendar.events.insert({ calendarId: 'primary', requestBody: event('Added', 4) })).data;
     await calendar.events.patch({ calendarId: 'primary', eventId: change.id!, requestBody: { summary: 'Changed' } });
     await calendar.events.delete({ calendarId: 'primary', eventId: remove.id! });
 
-    const delta = await calendar.events.list({ calendarId: 'primary', syncToken });
-    const byId = new Map((delta.data.items ?? []).map((e) => [e.id, e]));
+    const delta = await listAllEvents(calendar, { calendarId: 'primary', syncToken });
+    const byId = new Map(delta.items.map((e) => [e.id, e]));
     expect([...byId.keys()].sort()).toEqual([added.id, change.id, remove.id].sort());
     expect(byId.has(keep.id)).toBe(false);
     expect(byId.get(change.id)?.summary).toBe('Changed');
     expect(byId.get(added.id)?.status).toBe('confirmed');
     expect(byId.get(remove.id)).toMatchObject({ id: remove.id, status: 'cancelled' });
-    expect(delta.data.nextPageToken).toBeUndefined();
 
-    const quiet = await calendar.events.list({ calendarId: 'primary', syncToken: delta.data.nextSyncToken! });
-    expect(quiet.data.items).toEqual([]);
-    expect(quiet.data.nextSyncToken).toBeTruthy();
+    const quiet = await listAllEvents(calendar, { calendarId: 'primary', syncToken: delta.nextSyncToken! });
+    expect(quiet.items).toEqual([]);
+    expect(quiet.nextSyncToken).toBeTruthy();
   });
 
   it('pages through an incremental sync and gives nextSyncToken only on the last page', async () => {
-    const token = (await calendar.events.list({ calendarId: 'primary' })).data.nextSyncToken!;
+    const token = (await listAllEvents(calendar, { calendarId: 'primary' })).nextSyncToken!;
     for (let i = 1; i <= 5; i++) await calendar.events.insert({ calendarId: 'primary', requestBody: event(`N${i}`, i) });
-    const first = await calendar.events.list({ calendarId: 'primary', syncToken: token, maxResults: 2 });
-    expect(first.data.items).toHaveLength(2);
-    expect(first.data.nextSyncToken).toBeUndefined();
-    let pageToken = first.data.nextPageToken ?? undefined;
-    let total = 2;
-    let last: calendar_v3.Schema$Events | undefined;
-    while (pageToken) {
-      last = (await calendar.events.list({ calendarId: 'primary', syncToken: token, maxResults: 2, pageToken })).data;
-      total += last.items!.length;
-      pageToken = last.nextPageToken ?? undefined;
-    }
-    expect(total).toBe(5);
-    expect(last?.nextSyncToken).toBeTruthy();
+    const delta = await listAllEvents(calendar, { calendarId: 'primary', syncToken: token, maxResults: 2 });
+    expect(delta.items.map((e) => e.summary).sort()).toEqual(['N1', 'N2', 'N3', 'N4', 'N5']);
+    expect(delta.pageSizes.every((n) => n <= 2)).toBe(true);
+    expect(delta.pageSizes.length).toBeGreaterThanOrEqual(3);
+    expect(delta.nextSyncToken).toBeTruthy();
   });
 
   it('answers 410 fullSyncRequired for expired and invalid sync tokens', async () => {
-    const token = (await calendar.events.list({ calendarId: 'primary' })).data.nextSyncToken!;
+    const token = (await listAllEvents(calendar, { calendarId: 'primary' })).nextSyncToken!;
     server.emulator.expireSyncTokens(ALICE);
     const expired = await failure(calendar.events.list({ calendarId: 'primary', syncToken: token }));
     expect(expired.status).toBe(410);
-    expect(expired.body.error.errors[0]).toMatchObject({ domain: 'global', reason: 'fullSyncRequired' });
+    // The body of the errors guide, https://developers.google.com/calendar/api/guides/errors#410_gone
+    expect(expired.body).toEqual({
+      error: {
+        code: 410,
+        message: 'Sync token is no longer valid, a full sync is required.',
+        errors: [
+          {
+            domain: 'calendar',
+            reason: 'fullSyncRequired',
+            message: 'Sync token is no longer valid, a full sync is required.',
+            locationType: 'parameter',
+            location: 'syncToken',
+          },
+        ],
+      },
+    });
     expect((await failure(calendar.events.list({ calendarId: 'primary', syncToken: 'garbage' }))).status).toBe(410);
     // A fresh full sync works again.
-    const fresh = await calendar.events.list({ calendarId: 'primary' });
-    expect((await calendar.events.list({ calendarId: 'primary', syncToken: fresh.data.nextSyncToken! })).status).toBe(200);
+    const fresh = await listAllEvents(calendar, { calendarId: 'primary' });
+    expect((await calendar.events.list({ calendarId: 'primary', syncToken: fresh.nextSyncToken! })).status).toBe(200);
   });
 
   it('expires sync tokens after syncTokenTtlMs', async () => {
@@ -260,36 +309,40 @@ describe('Google emulator: calendars and events through googleapis', () => {
     ['updatedMin', { updatedMin: '2030-01-01T00:00:00Z' }],
     ['orderBy', { orderBy: 'updated' }],
   ])('refuses syncToken together with %s (400)', async (_name, extra) => {
-    const token = (await calendar.events.list({ calendarId: 'primary' })).data.nextSyncToken!;
+    const token = (await listAllEvents(calendar, { calendarId: 'primary' })).nextSyncToken!;
     const res = await failure(calendar.events.list({ calendarId: 'primary', syncToken: token, ...extra }));
     expect(res.status).toBe(400);
     expect(res.body.error.errors[0].reason).toBe('invalid');
   });
 
+  // The events.list reference says repeated constraints must all match; the extended-properties
+  // guide says they are OR'ed. The emulator takes the stricter reading (AND, fewer matches).
   it('filters by private and shared extended properties (all constraints must match)', async () => {
     await calendar.events.insert({ calendarId: 'primary', requestBody: event('copy', 1, { extendedProperties: { private: { link: 'L1', src: 'a' } } }) });
     await calendar.events.insert({ calendarId: 'primary', requestBody: event('other', 2, { extendedProperties: { private: { link: 'L2' } } }) });
     await calendar.events.insert({ calendarId: 'primary', requestBody: event('shared', 3, { extendedProperties: { shared: { link: 'L1' } } }) });
-    const priv = await calendar.events.list({ calendarId: 'primary', privateExtendedProperty: ['link=L1'] });
-    expect(priv.data.items?.map((e) => e.summary)).toEqual(['copy']);
-    const both = await calendar.events.list({ calendarId: 'primary', privateExtendedProperty: ['link=L1', 'src=b'] });
-    expect(both.data.items).toEqual([]);
-    const shared = await calendar.events.list({ calendarId: 'primary', sharedExtendedProperty: ['link=L1'] });
-    expect(shared.data.items?.map((e) => e.summary)).toEqual(['shared']);
+    const list = async (params: calendar_v3.Params$Resource$Events$List) =>
+      (await listAllEvents(calendar, { calendarId: 'primary', ...params })).items.map((e) => e.summary);
+    expect(await list({ privateExtendedProperty: ['link=L1'] })).toEqual(['copy']);
+    expect(await list({ privateExtendedProperty: ['link=L1', 'src=a'] })).toEqual(['copy']);
+    // Under the OR reading this would also return 'other'.
+    expect(await list({ privateExtendedProperty: ['link=L1', 'link=L2'] })).toEqual([]);
+    expect(await list({ privateExtendedProperty: ['link=L1', 'src=b'] })).toEqual([]);
+    expect(await list({ sharedExtendedProperty: ['link=L1'] })).toEqual(['shared']);
   });
 
   it('filters by time window (timeMin bounds the end, timeMax the start, both exclusive) and q', async () => {
     await calendar.events.insert({ calendarId: 'primary', requestBody: event('early', 1) });
     await calendar.events.insert({ calendarId: 'primary', requestBody: event('middle', 5) });
     await calendar.events.insert({ calendarId: 'primary', requestBody: event('late', 9) });
-    const res = await calendar.events.list({
+    const res = await listAllEvents(calendar, {
       calendarId: 'primary',
       timeMin: '2030-01-01T10:00:00Z',
       timeMax: '2030-01-09T09:00:00Z',
     });
-    expect(res.data.items?.map((e) => e.summary)).toEqual(['middle']);
-    const q = await calendar.events.list({ calendarId: 'primary', q: 'LATE' });
-    expect(q.data.items?.map((e) => e.summary)).toEqual(['late']);
+    expect(res.items.map((e) => e.summary)).toEqual(['middle']);
+    const q = await listAllEvents(calendar, { calendarId: 'primary', q: 'LATE' });
+    expect(q.items.map((e) => e.summary)).toEqual(['late']);
     const bad = await failure(calendar.events.list({ calendarId: 'primary', timeMin: '2030-01-01' }));
     expect(bad.status).toBe(400);
     const empty = await failure(
@@ -299,10 +352,34 @@ describe('Google emulator: calendars and events through googleapis', () => {
   });
 
   it('supports updatedMin, which always includes deleted events', async () => {
+    const since = new Date(Date.now() - 60_000).toISOString();
     const a = (await calendar.events.insert({ calendarId: 'primary', requestBody: event('a', 1) })).data;
     await calendar.events.delete({ calendarId: 'primary', eventId: a.id! });
-    const res = await calendar.events.list({ calendarId: 'primary', updatedMin: '2000-01-01T00:00:00Z' });
-    expect(res.data.items).toEqual([expect.objectContaining({ id: a.id, status: 'cancelled' })]);
+    const res = await listAllEvents(calendar, { calendarId: 'primary', updatedMin: since });
+    expect(res.items).toEqual([expect.objectContaining({ id: a.id, status: 'cancelled' })]);
+  });
+
+  it('answers 410 updatedMinTooLongAgo for an updatedMin older than the retention window (28 days by default)', async () => {
+    const tooOld = new Date(Date.now() - 29 * 86_400_000).toISOString();
+    const res = await failure(calendar.events.list({ calendarId: 'primary', updatedMin: tooOld }));
+    expect(res.status).toBe(410);
+    expect(res.body).toEqual({
+      error: {
+        code: 410,
+        message: 'The requested minimum modification time lies too far in the past.',
+        errors: [
+          {
+            domain: 'calendar',
+            reason: 'updatedMinTooLongAgo',
+            message: 'The requested minimum modification time lies too far in the past.',
+            locationType: 'parameter',
+            location: 'updatedMin',
+          },
+        ],
+      },
+    });
+    const recent = new Date(Date.now() - 27 * 86_400_000).toISOString();
+    expect((await calendar.events.list({ calendarId: 'primary', updatedMin: recent })).status).toBe(200);
   });
 
   it('creates secondary calendars with calendars.insert', async () => {

@@ -1,7 +1,7 @@
 import { generateKeyPairSync, createSign } from 'node:crypto';
 import { google } from 'googleapis';
 import { googleapisOptions, googleOAuthFetch } from '../../../src/sandbox/google/googleapis-options';
-import { CAL_SCOPE, failure, oauthClient, startEmulator, type TestServer, readJson } from './google-test-server';
+import { CAL_SCOPE, failure, listAllCalendars, oauthClient, startEmulator, type TestServer, readJson } from './google-test-server';
 
 const ALICE = 'alice@example.com';
 const CAROL = 'carol@other.org';
@@ -68,8 +68,8 @@ describe('Google emulator: OAuth 2.0', () => {
     expect(tokens.refresh_token).toBeTruthy();
     expect(tokens.expiry_date).toBeGreaterThan(now);
     auth.setCredentials(tokens);
-    const list = await calendarWith(auth).calendarList.list();
-    expect(list.data.items?.map((c) => c.id)).toEqual([ALICE]);
+    const list = await listAllCalendars(calendarWith(auth));
+    expect(list.map((c) => c.id)).toEqual([ALICE]);
     // Second consent without prompt=consent: no new refresh token.
     const second = await authorize();
     const again = await second.auth.getToken({ code: second.location.searchParams.get('code')!, codeVerifier: second.codeVerifier });

@@ -1,5 +1,5 @@
 import type { calendar_v3 } from 'googleapis';
-import { calendarFor, failure, startEmulator, type TestServer } from './google-test-server';
+import { calendarFor, failure, listAllEvents, listAllInstances, startEmulator, type TestServer } from './google-test-server';
 
 const ALICE = 'alice@example.com';
 
@@ -41,8 +41,7 @@ describe('Google emulator: recurring series, instances and exceptions', () => {
   });
 
   it('expands singleEvents=true into instances with exceptions applied and cancelled ones left out', async () => {
-    const res = await calendar.events.list({ calendarId: 'primary', singleEvents: true, orderBy: 'startTime' });
-    const items = res.data.items ?? [];
+    const { items } = await listAllEvents(calendar, { calendarId: 'primary', singleEvents: true, orderBy: 'startTime' });
     expect(items.map((e) => e.id)).toEqual([
       `${master.id}_20300311T080000Z`,
       `${master.id}_20300318T080000Z`,
@@ -63,8 +62,7 @@ describe('Google emulator: recurring series, instances and exceptions', () => {
   });
 
   it('non-expanded view returns the series master, the modified instance and the cancelled instance', async () => {
-    const res = await calendar.events.list({ calendarId: 'primary' });
-    const items = res.data.items ?? [];
+    const { items } = await listAllEvents(calendar, { calendarId: 'primary' });
     expect(items).toHaveLength(3);
     const [m, modified, cancelled] = items;
     expect(m).toMatchObject({ id: master.id, recurrence: ['RRULE:FREQ=WEEKLY;BYDAY=MO;COUNT=5'] });
@@ -85,36 +83,39 @@ describe('Google emulator: recurring series, instances and exceptions', () => {
 
   it('honours timeMin/timeMax for expanded instances and for series masters', async () => {
     const window = { timeMin: '2030-03-31T00:00:00Z', timeMax: '2030-04-05T00:00:00Z' };
-    const expanded = await calendar.events.list({ calendarId: 'primary', singleEvents: true, ...window });
-    expect(expanded.data.items?.map((e) => e.id)).toEqual([`${master.id}_20300401T070000Z`]);
-    const series = await calendar.events.list({ calendarId: 'primary', ...window });
-    expect(series.data.items?.map((e) => e.id)).toEqual([master.id]);
-    const after = await calendar.events.list({ calendarId: 'primary', timeMin: '2030-05-01T00:00:00Z' });
-    expect(after.data.items).toEqual([]);
+    const expanded = await listAllEvents(calendar, { calendarId: 'primary', singleEvents: true, ...window });
+    expect(expanded.items.map((e) => e.id)).toEqual([`${master.id}_20300401T070000Z`]);
+    const series = await listAllEvents(calendar, { calendarId: 'primary', ...window });
+    expect(series.items.map((e) => e.id)).toEqual([master.id]);
+    const after = await listAllEvents(calendar, { calendarId: 'primary', timeMin: '2030-05-01T00:00:00Z' });
+    expect(after.items).toEqual([]);
   });
 
   it('events.instances lists the series occurrences, cancelled ones only with showDeleted', async () => {
-    const res = await calendar.events.instances({ calendarId: 'primary', eventId: master.id! });
-    expect(res.data.items).toHaveLength(4);
-    const all = await calendar.events.instances({ calendarId: 'primary', eventId: master.id!, showDeleted: true });
-    expect(all.data.items?.map((e) => e.status)).toEqual(['confirmed', 'confirmed', 'cancelled', 'confirmed', 'confirmed']);
-    const paged = await calendar.events.instances({ calendarId: 'primary', eventId: master.id!, maxResults: 3 });
-    expect(paged.data.items).toHaveLength(3);
-    const rest = await calendar.events.instances({ calendarId: 'primary', eventId: master.id!, maxResults: 3, pageToken: paged.data.nextPageToken! });
+    expect(await listAllInstances(calendar, { calendarId: 'primary', eventId: master.id! })).toHaveLength(4);
+    const all = await listAllInstances(calendar, { calendarId: 'primary', eventId: master.id!, showDeleted: true });
+    expect(all.map((e) => e.status)).toEqual(['confirmed', 'confirmed', 'cancelled', 'confirmed', 'confirmed']);
+    // Pages of at most 3, short ones included, still give every instance once, in order.
+    const paged = await listAllInstances(calendar, { calendarId: 'primary', eventId: master.id!, maxResults: 3 });
+    expect(paged.map((e) => e.id)).toEqual(all.filter((e) => e.status !== 'cancelled').map((e) => e.id));
+    server.emulator.setPaging({ shortPages: false });
+    const full = await calendar.events.instances({ calendarId: 'primary', eventId: master.id!, maxResults: 3 });
+    expect(full.data.items).toHaveLength(3);
+    const rest = await calendar.events.instances({ calendarId: 'primary', eventId: master.id!, maxResults: 3, pageToken: full.data.nextPageToken! });
     expect(rest.data.items).toHaveLength(1);
     expect(rest.data.nextPageToken).toBeUndefined();
   });
 
   it('patching or deleting an instance id creates an exception that sync reports', async () => {
-    const token = (await calendar.events.list({ calendarId: 'primary' })).data.nextSyncToken!;
+    const token = (await listAllEvents(calendar, { calendarId: 'primary' })).nextSyncToken!;
     const instanceId = `${master.id}_20300401T070000Z`;
     const got = await calendar.events.get({ calendarId: 'primary', eventId: instanceId });
     expect(got.data.recurringEventId).toBe(master.id);
     const patched = await calendar.events.patch({ calendarId: 'primary', eventId: instanceId, requestBody: { summary: 'Special' } });
     expect(patched.data).toMatchObject({ id: instanceId, summary: 'Special', recurringEventId: master.id });
     await calendar.events.delete({ calendarId: 'primary', eventId: `${master.id}_20300408T070000Z` });
-    const delta = await calendar.events.list({ calendarId: 'primary', syncToken: token });
-    expect(delta.data.items?.map((e) => [e.id, e.status])).toEqual([
+    const delta = await listAllEvents(calendar, { calendarId: 'primary', syncToken: token });
+    expect(delta.items.map((e) => [e.id, e.status])).toEqual([
       [instanceId, 'confirmed'],
       [`${master.id}_20300408T070000Z`, 'cancelled'],
     ]);
@@ -123,11 +124,10 @@ describe('Google emulator: recurring series, instances and exceptions', () => {
 
   it('deleting the series cancels the master and its exceptions', async () => {
     await calendar.events.delete({ calendarId: 'primary', eventId: master.id! });
-    const res = await calendar.events.list({ calendarId: 'primary' });
-    expect(res.data.items).toEqual([]);
+    expect((await listAllEvents(calendar, { calendarId: 'primary' })).items).toEqual([]);
     const stored = server.emulator.readEvents(ALICE);
     expect(stored.every((e) => e.status === 'cancelled')).toBe(true);
-    expect((await calendar.events.list({ calendarId: 'primary', singleEvents: true })).data.items).toEqual([]);
+    expect((await listAllEvents(calendar, { calendarId: 'primary', singleEvents: true })).items).toEqual([]);
   });
 
   it('rejects recurring timed events without a time zone', async () => {
@@ -153,8 +153,8 @@ describe('Google emulator: recurring series, instances and exceptions', () => {
         recurrence: ['RRULE:FREQ=MONTHLY;BYMONTHDAY=-1;COUNT=4', 'EXDATE;VALUE=DATE:20300228'],
       },
     ]);
-    const res = await calendar.events.instances({ calendarId: 'primary', eventId: series.id! });
-    expect(res.data.items?.map((e) => e.start?.date)).toEqual(['2030-01-31', '2030-03-31', '2030-04-30']);
-    expect(res.data.items?.[0].id).toBe(`${series.id}_20300131`);
+    const items = await listAllInstances(calendar, { calendarId: 'primary', eventId: series.id! });
+    expect(items.map((e) => e.start?.date)).toEqual(['2030-01-31', '2030-03-31', '2030-04-30']);
+    expect(items[0].id).toBe(`${series.id}_20300131`);
   });
 });

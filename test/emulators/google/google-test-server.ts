@@ -55,20 +55,93 @@ export function oauthClient(base: string, clientId: string, clientSecret?: strin
 }
 
 /** A calendar client for a mailbox, authorised with tokens minted through the control API. */
-export function calendarFor(server: TestServer, mailbox: string): { calendar: calendar_v3.Calendar; accessToken: string } {
-  const tokens = server.emulator.issueTokens({ mailbox });
+export function calendarFor(
+  server: TestServer,
+  mailbox: string,
+  scope?: string | string[],
+): { calendar: calendar_v3.Calendar; accessToken: string } {
+  const tokens = server.emulator.issueTokens({ mailbox, scope });
   const auth = oauthClient(server.base, 'emulator-control.apps.googleusercontent.com');
   auth.setCredentials({ access_token: tokens.access_token, refresh_token: tokens.refresh_token });
   return { calendar: google.calendar({ version: 'v3', auth, ...googleapisOptions(server.base) }), accessToken: tokens.access_token };
 }
 
+export interface EventPages {
+  items: calendar_v3.Schema$Event[];
+  /** Item count of every page, in order. */
+  pageSizes: number[];
+  nextSyncToken?: string;
+}
+
+/**
+ * events.list to the end. Google may answer short or empty pages before the last one, so
+ * only a missing nextPageToken ends a listing; the emulator does the same by default.
+ */
+export async function listAllEvents(calendar: calendar_v3.Calendar, params: calendar_v3.Params$Resource$Events$List): Promise<EventPages> {
+  const out: EventPages = { items: [], pageSizes: [] };
+  let pageToken: string | undefined;
+  do {
+    const { data } = await calendar.events.list({ ...params, pageToken });
+    if (data.nextPageToken && data.nextSyncToken) throw new Error('a page carried both nextPageToken and nextSyncToken');
+    out.items.push(...(data.items ?? []));
+    out.pageSizes.push(data.items?.length ?? 0);
+    pageToken = data.nextPageToken ?? undefined;
+    out.nextSyncToken = data.nextSyncToken ?? undefined;
+  } while (pageToken);
+  return out;
+}
+
+/** events.instances to the end (short pages, as for events.list). */
+export async function listAllInstances(
+  calendar: calendar_v3.Calendar,
+  params: calendar_v3.Params$Resource$Events$Instances,
+): Promise<calendar_v3.Schema$Event[]> {
+  const items: calendar_v3.Schema$Event[] = [];
+  let pageToken: string | undefined;
+  do {
+    const { data } = await calendar.events.instances({ ...params, pageToken });
+    items.push(...(data.items ?? []));
+    pageToken = data.nextPageToken ?? undefined;
+  } while (pageToken);
+  return items;
+}
+
+/** calendarList.list to the end (short pages, as for events.list). */
+export async function listAllCalendars(
+  calendar: calendar_v3.Calendar,
+  params: calendar_v3.Params$Resource$Calendarlist$List = {},
+): Promise<calendar_v3.Schema$CalendarListEntry[]> {
+  const items: calendar_v3.Schema$CalendarListEntry[] = [];
+  let pageToken: string | undefined;
+  do {
+    const { data } = await calendar.calendarList.list({ ...params, pageToken });
+    items.push(...(data.items ?? []));
+    pageToken = data.nextPageToken ?? undefined;
+  } while (pageToken);
+  return items;
+}
+
 /** Runs a googleapis call expecting failure; returns the HTTP status and Google error body. */
-export async function failure(call: Promise<unknown>): Promise<{ status: number; body: { error: { code: number; message: string; errors: { reason: string; domain: string }[] } } }> {
+export interface GoogleErrorResponse {
+  status: number;
+  headers?: Headers | Record<string, string>;
+  body: {
+    error: {
+      code: number;
+      message: string;
+      status?: string;
+      errors: { reason: string; domain: string; message: string; location?: string; locationType?: string }[];
+      details?: unknown[];
+    };
+  };
+}
+
+export async function failure(call: Promise<unknown>): Promise<GoogleErrorResponse> {
   try {
     await call;
   } catch (err) {
-    const e = err as { status?: number; response?: { status: number; data: unknown } };
-    return { status: e.response?.status ?? e.status ?? 0, body: e.response?.data as never };
+    const e = err as { status?: number; response?: { status: number; data: unknown; headers?: Headers } };
+    return { status: e.response?.status ?? e.status ?? 0, headers: e.response?.headers, body: e.response?.data as never };
   }
   throw new Error('expected the call to fail');
 }

@@ -1,5 +1,5 @@
 import { BatchRequestContent, BatchResponseContent, type Client } from '@microsoft/microsoft-graph-client';
-import { type EmulatorEnv, jsonOf, seededGraph, type Tenant } from './microsoft-test-env';
+import { type EmulatorEnv, graphClient, jsonOf, seededGraph, type Tenant } from './microsoft-test-env';
 
 const event = (subject: string, transactionId?: string) => ({
   subject,
@@ -54,9 +54,9 @@ describe('Microsoft Graph emulator: JSON $batch', () => {
         { id: 'b', method: 'POST', url: '/me/events', headers: { 'Content-Type': 'application/json' }, body: event('never'), dependsOn: ['a'] },
       ],
     });
-    const [a, b] = res.responses;
-    expect(a).toMatchObject({ id: 'a', status: 404 });
-    expect(b).toMatchObject({ id: 'b', status: 424 });
+    const byId = responsesById(res);
+    expect(byId.a).toMatchObject({ id: 'a', status: 404 });
+    expect(byId.b).toMatchObject({ id: 'b', status: 424 });
     expect(env.emulator.listStoredEvents(tenant.alice.email)).toEqual([]);
   });
 
@@ -82,12 +82,57 @@ describe('Microsoft Graph emulator: JSON $batch', () => {
     expect(responses.getResponseById('2').status).toBe(201);
   });
 
-  it('throttles sub-requests individually', async () => {
+  it('throttles sub-requests individually against the mailbox request rate', async () => {
     env.emulator.setThrottling({ requestsPerWindow: 3, windowMs: 60_000 });
-    const res = await client.api('/$batch').post({ requests: Array.from({ length: 5 }, (_, i) => ({ id: `r${i}`, method: 'GET', url: '/me/events' })) });
-    const statuses = res.responses.map((r: { status: number }) => r.status);
-    expect(statuses).toEqual([200, 200, 200, 429, 429]);
-    expect(res.responses[3].headers['Retry-After']).toMatch(/^\d+$/);
-    expect(res.responses[3].body.error.code).toBe('ApplicationThrottled');
+    const requests = Array.from({ length: 4 }, (_, i) => ({ id: `r${i}`, method: 'GET', url: '/me/events', ...(i > 0 ? { dependsOn: [`r${i - 1}`] } : {}) }));
+    const byId = responsesById(await client.api('/$batch').post({ requests }));
+    expect([0, 1, 2, 3].map((i) => byId[`r${i}`].status)).toEqual([200, 200, 200, 429]);
+    expect(byId.r3.headers['Retry-After']).toMatch(/^[1-9]\d*$/);
+    expect(byId.r3.body).toMatchObject({ error: { code: 'ApplicationThrottled' } });
+  });
+
+  // https://learn.microsoft.com/en-us/graph/throttling-limits#outlook-service-limits (4 concurrent requests per app and mailbox)
+  it('runs independent sub-requests concurrently, so more than four against one mailbox get 429 MailboxConcurrency', async () => {
+    const requests = Array.from({ length: 6 }, (_, i) => ({ id: `g${i}`, method: 'GET', url: '/me/events' }));
+    const res = await client.api('/$batch').post({ requests });
+    const statuses = res.responses.map((r: BatchAnswer) => r.status).sort();
+    expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
+    const throttled = res.responses.filter((r: BatchAnswer) => r.status === 429);
+    for (const r of throttled) {
+      expect(r.headers['Retry-After']).toBe('1');
+      expect(r.body).toMatchObject({ error: { code: 'ApplicationThrottled', message: 'Application is over its MailboxConcurrency limit.' } });
+    }
+    // Chained with dependsOn they run one after another and all succeed.
+    const chained = requests.map((r, i) => (i > 0 ? { ...r, dependsOn: [`g${i - 1}`] } : r));
+    const sequential = await client.api('/$batch').post({ requests: chained });
+    expect(sequential.responses.map((r: BatchAnswer) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
+  });
+
+  // https://learn.microsoft.com/en-us/graph/json-batching ("responses might appear in a different order")
+  it('answers in a shuffled order that the seed reproduces', async () => {
+    const requests = Array.from({ length: 10 }, (_, i) => ({ id: String(i + 1), method: 'GET', url: '/me/calendars', ...(i > 0 ? { dependsOn: [String(i)] } : {}) }));
+    const order = async (e: EmulatorEnv, token: string) => ((await graphClient(e, token).api('/$batch').post({ requests })).responses as BatchAnswer[]).map((r) => r.id);
+    const first = await order(env, tenant.aliceToken);
+    expect([...first].sort((a, b) => Number(a) - Number(b))).toEqual(requests.map((r) => r.id));
+    expect(first).not.toEqual(requests.map((r) => r.id));
+
+    const twin = await seededGraph();
+    try {
+      expect(await order(twin.env, twin.tenant.aliceToken)).toEqual(first);
+    } finally {
+      await twin.env.close();
+    }
   });
 });
+
+interface BatchAnswer {
+  id: string;
+  status: number;
+  headers: Record<string, string>;
+  body?: Record<string, unknown>;
+}
+
+/** A correct client correlates batch answers by id, never by position. */
+function responsesById(res: { responses: BatchAnswer[] }): Record<string, BatchAnswer> {
+  return Object.fromEntries(res.responses.map((r) => [r.id, r]));
+}

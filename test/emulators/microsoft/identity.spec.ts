@@ -30,7 +30,7 @@ describe('Microsoft identity platform emulator', () => {
       client_id: tenant.clientId,
       response_type: 'code',
       redirect_uri: tenant.redirectUri,
-      scope: 'openid profile offline_access https://graph.microsoft.com/Calendars.ReadWrite',
+      scope: 'openid profile offline_access https://graph.microsoft.com/User.Read https://graph.microsoft.com/Calendars.ReadWrite',
       state,
       code_challenge: challenge,
       code_challenge_method: 'S256',
@@ -119,7 +119,7 @@ describe('Microsoft identity platform emulator', () => {
   it('auto-consents for login_hint when enabled', async () => {
     env.emulator.setAutoConsent(true);
     const res = await fetch(
-      `${env.base}/login/common/oauth2/v2.0/authorize?client_id=${tenant.clientId}&response_type=code&scope=offline_access%20Calendars.ReadWrite&redirect_uri=${encodeURIComponent(tenant.redirectUri)}&state=abc&login_hint=bob%40contoso.test`,
+      `${env.base}/login/common/oauth2/v2.0/authorize?client_id=${tenant.clientId}&response_type=code&scope=offline_access%20User.Read%20Calendars.ReadWrite&redirect_uri=${encodeURIComponent(tenant.redirectUri)}&state=abc&login_hint=bob%40contoso.test`,
       { redirect: 'manual' },
     );
     expect(res.status).toBe(302);

@@ -126,4 +126,12 @@ describe('Microsoft Graph emulator: subscriptions and change notifications', () 
     await env.emulator.flushNotifications();
     expect((hook.notifications as { value: Notification[] }[]).map((n) => n.value[0].resourceData!.id)).toEqual([inSecond.id]);
   });
+  it('scopes a /me/events subscription to the default calendar, as GET /me/events is', async () => {
+    const second = await client.api('/me/calendars').post({ name: 'Second' });
+    await subscribe({ resource: '/me/events', changeType: 'created' });
+    await client.api(`/me/calendars/${second.id}/events`).post({ subject: 'second', start: { dateTime: '2030-01-01T10:00:00', timeZone: 'UTC' }, end: { dateTime: '2030-01-01T11:00:00', timeZone: 'UTC' } });
+    const inDefault = await client.api('/me/events').post({ subject: 'default calendar', start: { dateTime: '2030-01-01T10:00:00', timeZone: 'UTC' }, end: { dateTime: '2030-01-01T11:00:00', timeZone: 'UTC' } });
+    await env.emulator.flushNotifications();
+    expect((hook.notifications as { value: Notification[] }[]).map((n) => n.value[0].resourceData!.id)).toEqual([inDefault.id]);
+  });
 });
