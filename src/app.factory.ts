@@ -7,12 +7,12 @@ import { AppModule } from './app.module';
 import { AppConfig } from './common/config/app-config';
 import { DefaultErrorFormatter } from './common/errors/default-error.formatter';
 import { SurfaceExceptionFilter } from './common/errors/surface-exception.filter';
-import { SURFACE_ROUTES } from './common/errors/surface-routes';
 import { buildOpenApiDocument } from './common/http/openapi';
 import { createValidationPipe } from './common/http/validation.pipe';
 import { PinoNestLogger } from './common/logging/logger';
 import { requestLogging } from './common/logging/request-logging';
 import { mountSandbox } from './sandbox/sandbox.module';
+import { SURFACE_ERROR_MODELS, SURFACE_ROUTES } from './surfaces';
 
 /** Builds the whole HTTP application; main.ts and the end-to-end tests both use it. */
 export async function createApp(
@@ -44,7 +44,7 @@ export function listeningPort(app: INestApplication): number {
 }
 
 function setupSwagger(app: INestApplication): void {
-  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
+  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app, Object.values(SURFACE_ERROR_MODELS)), {
     jsonDocumentUrl: 'docs-json',
     customSiteTitle: 'Calendar Bridge API',
   });

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
-import { SURFACE_ROUTES } from '../../src/common/errors/surface-routes';
-import { SURFACE_ERROR_BODIES } from '../../src/common/http/api-surface-errors';
+import { SURFACE_ERROR_MODELS, SURFACE_ROUTES } from '../../src/surfaces';
 import { startTestApp, TestApp } from '../support/app';
 import { createTenantWithKey } from '../support/fixtures';
 import { http } from '../support/http';
@@ -63,7 +62,7 @@ function routesOf(doc: { paths: Record<string, Record<string, Operation>> }): Ro
 /** The error schema of the surface the filter picks for this path: what the wire really carries. */
 function surfaceSchemaRef(template: string): string {
   const route = SURFACE_ROUTES.find((r) => template === r.prefix || template.startsWith(`${r.prefix}/`));
-  return `#/components/schemas/${SURFACE_ERROR_BODIES[route?.surface ?? 'default'].name}`;
+  return `#/components/schemas/${SURFACE_ERROR_MODELS[route?.surface ?? 'default'].name}`;
 }
 
 const errorStatuses = (op: Operation) => Object.keys(op.responses).filter((status) => Number(status) >= 400);

@@ -1,21 +1,20 @@
-import { applyDecorators, Type } from '@nestjs/common';
-import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
-import { CrmErrorDto } from '../../connections/crm-error.dto';
-import { CalcomErrorDto } from '../../destination-calendars/calcom-error.dto';
-import { IcsFailureDto } from '../../ics/dto/create-calendar.dto';
-import { LinksErrorDto } from '../../links/links-error.dto';
-import { DefaultErrorDto } from '../errors/error-bodies.dto';
+import { applyDecorators } from '@nestjs/common';
+import { ApiResponse } from '@nestjs/swagger';
 
 /** The error shapes on the wire: one per public surface, plus the default one (admin, health, …). */
 export type SurfaceName = 'links' | 'crm' | 'calcom' | 'ics' | 'default';
 
-/** The body each surface's formatter renders, documented once in components.schemas. */
-export const SURFACE_ERROR_BODIES: Record<SurfaceName, Type<unknown>> = {
-  links: LinksErrorDto,
-  crm: CrmErrorDto,
-  calcom: CalcomErrorDto,
-  ics: IcsFailureDto,
-  default: DefaultErrorDto,
+/**
+ * The component each surface's error body is documented under. The classes themselves live with
+ * their features and are registered at the composition root (src/surfaces.ts), so that common/
+ * imports no feature; a test checks that the names and the classes agree.
+ */
+export const SURFACE_ERROR_SCHEMAS: Record<SurfaceName, string> = {
+  links: 'LinksErrorDto',
+  crm: 'CrmErrorDto',
+  calcom: 'CalcomErrorDto',
+  ics: 'IcsFailureDto',
+  default: 'DefaultErrorDto',
 };
 
 export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 503;
@@ -68,12 +67,11 @@ function describe(statuses: StatusList): Partial<Record<ErrorStatus, string>> {
 }
 
 function surfaceResponses(surface: SurfaceName, descriptions: Partial<Record<ErrorStatus, string>>): ClassDecorator & MethodDecorator {
-  const body = SURFACE_ERROR_BODIES[surface];
+  const schema = { $ref: `#/components/schemas/${SURFACE_ERROR_SCHEMAS[surface]}` };
   return applyDecorators(
-    ApiExtraModels(body),
     ...Object.entries(descriptions).map(([status, description]) =>
       // Errors are JSON even where the route produces something else (the ICS calendar).
-      ApiResponse({ status: Number(status), description, content: { 'application/json': { schema: { $ref: getSchemaPath(body) } } } }),
+      ApiResponse({ status: Number(status), description, content: { 'application/json': { schema } } }),
     ),
   );
 }

@@ -1,4 +1,4 @@
-import { INestApplication } from '@nestjs/common';
+import { INestApplication, Type } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 
@@ -7,7 +7,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
  * server is a `{baseUrl}` variable whose default is this deployment's PUBLIC_BASE_URL (the
  * committed openapi.json is generated with the default one, http://localhost:18080).
  */
-export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+export function buildOpenApiDocument(app: INestApplication, extraModels: Type<unknown>[] = []): OpenAPIObject {
   const { publicBaseUrl } = app.get<AppConfig>(APP_CONFIG);
   const config = new DocumentBuilder()
     .setTitle('Calendar Bridge')
@@ -31,5 +31,5 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .build();
   // package.json's licence: this API is not licensed for use by others. (setLicense() would add an empty url.)
   config.info.license = { name: 'UNLICENSED' };
-  return SwaggerModule.createDocument(app, config);
+  return SwaggerModule.createDocument(app, config, { extraModels });
 }
