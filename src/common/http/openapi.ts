@@ -7,7 +7,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
  * server is a `{baseUrl}` variable whose default is this deployment's PUBLIC_BASE_URL (the
  * committed openapi.json is generated with the default one, http://localhost:18080).
  */
-export function buildOpenApiDocument(app: INestApplication, extraModels: Type<unknown>[] = []): OpenAPIObject {
+export function buildOpenApiDocument(app: INestApplication, errorModels: Type<unknown>[] = []): OpenAPIObject {
   const { publicBaseUrl } = app.get<AppConfig>(APP_CONFIG);
   const config = new DocumentBuilder()
     .setTitle('Calendar Bridge')
@@ -31,5 +31,27 @@ export function buildOpenApiDocument(app: INestApplication, extraModels: Type<un
     .build();
   // package.json's licence: this API is not licensed for use by others. (setLicense() would add an empty url.)
   config.info.license = { name: 'UNLICENSED' };
-  return SwaggerModule.createDocument(app, config, { extraModels });
+  const document = SwaggerModule.createDocument(app, config, { extraModels: errorModels });
+  dropUnreferencedSchemas(document);
+  return document;
+}
+
+/**
+ * Error bodies are registered for every surface, but a surface with no routes yet references
+ * none: drop schemas nothing points at (and what only they pointed at), as an unused component
+ * is a lint warning and no use to a client generator.
+ */
+function dropUnreferencedSchemas(document: OpenAPIObject): void {
+  const schemas = document.components?.schemas ?? {};
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const name of Object.keys(schemas)) {
+      const { [name]: _self, ...others } = schemas;
+      const referenced = JSON.stringify([document.paths, others]).includes(`"#/components/schemas/${name}"`);
+      if (!referenced) {
+        delete schemas[name];
+        changed = true;
+      }
+    }
+  }
 }
