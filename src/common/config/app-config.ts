@@ -6,7 +6,8 @@ export interface AppConfig {
   publicBaseUrl: string;
   /** External Postgres; undefined means "start the embedded one". */
   databaseUrl?: string;
-  embeddedPostgres: { dataDir: string; port: number };
+  /** `secretsFile` keeps the generated superuser password (with the sandbox secrets). */
+  embeddedPostgres: { dataDir: string; port: number; secretsFile: string };
   dataDir: string;
   encryptionKey: Buffer;
   adminToken: string;

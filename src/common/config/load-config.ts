@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AppConfig } from './app-config';
+import { ensureStoredSecrets, STORED_SECRETS_FILE } from './stored-secrets';
 
 type Env = Record<string, string | undefined>;
 
@@ -48,6 +48,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     embeddedPostgres: {
       dataDir: resolve(reader.string('EMBEDDED_PG_DIR') ?? join(dataDir, 'postgres')),
       port: reader.int('EMBEDDED_PG_PORT', 54329, 1, 65535),
+      secretsFile: join(dataDir, STORED_SECRETS_FILE),
     },
     dataDir,
     encryptionKey: encryptionKey ?? Buffer.alloc(0),
@@ -104,16 +105,11 @@ interface SandboxSecrets {
  * once and kept beside the embedded database so that a restart can still decrypt its data.
  */
 function sandboxSecrets(dataDir: string): SandboxSecrets {
-  const file = join(dataDir, 'sandbox-secrets.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as SandboxSecrets;
-  const secrets: SandboxSecrets = {
-    encryptionKey: randomBytes(32).toString('base64'),
-    adminToken: `sandbox-admin-${randomBytes(16).toString('hex')}`,
-    jwtSecret: randomBytes(32).toString('base64'),
-  };
-  mkdirSync(dataDir, { recursive: true });
-  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
-  return secrets;
+  return ensureStoredSecrets(join(dataDir, STORED_SECRETS_FILE), {
+    encryptionKey: () => randomBytes(32).toString('base64'),
+    adminToken: () => `sandbox-admin-${randomBytes(16).toString('hex')}`,
+    jwtSecret: () => randomBytes(32).toString('base64'),
+  });
 }
 
 class EnvReader {
