@@ -29,6 +29,8 @@ export interface AppConfig {
   /** How long an authenticated API key is remembered (revocations evict at once); 0 disables. */
   apiKeyCacheSeconds: number;
   sync: { pastDays: number; futureDays: number };
+  /** Bearer token for /metrics; unset means /metrics answers to loopback peers only. */
+  metricsToken?: string;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
