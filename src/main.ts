@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import type { Logger } from 'pino';
 import { createApp, listeningPort } from './app.factory';
-import { ConfigError, loadConfig } from './common/config/load-config';
+import { ConfigError, loadConfig, SANDBOX_HOST } from './common/config/load-config';
 import { describeError } from './common/logging/describe-error';
 import { createLogger } from './common/logging/logger';
 import { EmbeddedPostgresSettings, RunningDatabase, startEmbeddedPostgres } from './database/embedded-postgres';
@@ -25,8 +25,11 @@ async function bootstrap(): Promise<void> {
   const app = await createApp(config, database.url, logger);
   await app.listen(config.port, config.host);
   const port = listeningPort(app);
-  logger.info({ port, sandbox: config.sandbox, docs: `${config.publicBaseUrl}/docs` }, `listening on port ${port}`);
+  logger.info({ host: config.host, port, sandbox: config.sandbox, docs: `${config.publicBaseUrl}/docs` }, `listening on port ${port}`);
   if (config.sandbox) logger.warn('SANDBOX MODE: providers are the built-in emulators; nothing reaches Google or Microsoft');
+  if (config.sandbox && !process.env.HOST?.trim()) {
+    logger.warn(`sandbox listens on ${SANDBOX_HOST} only (this machine); set HOST=0.0.0.0 to accept other machines`);
+  }
 
   const shutdown = async (): Promise<void> => {
     await app.close();

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /** The file under DATA_DIR where generated secrets (sandbox keys, embedded Postgres password) are kept. */
@@ -16,6 +16,8 @@ export function ensureStoredSecrets<K extends string>(file: string, generators: 
     for (const name of missing) stored[name] = generators[name]();
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600 });
+    // `mode` only applies when the file is created; one made by hand may be world-readable.
+    chmodSync(file, 0o600);
   }
   return stored as Record<K, string>;
 }
