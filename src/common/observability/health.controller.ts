@@ -1,13 +1,11 @@
 import { Controller, Get, Header, HttpCode, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { SkipThrottle } from '@nestjs/throttler';
 import { DataSource } from 'typeorm';
 import { DomainException } from '../errors/domain.exception';
 import { MetricsAccessGuard } from './metrics-access.guard';
 import { MetricsService } from './metrics.service';
 
 @ApiTags('Operations')
-@SkipThrottle()
 @Controller()
 export class HealthController {
   constructor(
