@@ -13,6 +13,7 @@ import { createValidationPipe } from './common/http/validation.pipe';
 import { PinoNestLogger } from './common/logging/logger';
 import { clientRateLimit } from './common/rate-limit/client-rate-limit';
 import { requestLogging } from './common/logging/request-logging';
+import { DatabaseUnavailableFilter } from './database/database-unavailable';
 import { mountSandbox } from './sandbox/sandbox.module';
 
 /** Builds the whole HTTP application; main.ts and the end-to-end tests both use it. */
@@ -36,7 +37,7 @@ export async function createApp(
   app.use(clientRateLimit({ perMinute: config.rateLimitPerMinute, formatterFor: (path) => errors.formatterFor(path) }));
   app.enableCors({ origin: config.corsOrigins.length > 0 ? config.corsOrigins : false });
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(errors);
+  app.useGlobalFilters(new DatabaseUnavailableFilter(errors));
   app.enableShutdownHooks();
   setupSwagger(app);
   return app;

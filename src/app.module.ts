@@ -16,7 +16,7 @@ export class AppModule implements NestModule {
       module: AppModule,
       imports: [
         CommonModule.forConfig(config),
-        DatabaseModule.forUrl(databaseUrl),
+        DatabaseModule.forUrl(databaseUrl, config.database),
         TenancyModule,
         SandboxModule.forConfig(config),
         ...extraModules,

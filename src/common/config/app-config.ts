@@ -31,6 +31,8 @@ export interface AppConfig {
   sync: { pastDays: number; futureDays: number };
   /** Bearer token for /metrics; unset means /metrics answers to loopback peers only. */
   metricsToken?: string;
+  /** How long the app waits on Postgres before answering 503 (see DatabaseTimeouts). */
+  database: { connectMs: number; statementMs: number };
   /** Express `trust proxy`: false (default), a hop count, or trusted proxy addresses/subnets. */
   trustProxy: false | number | string[];
 }

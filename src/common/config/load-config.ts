@@ -78,6 +78,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     metricsToken: reader.secretOptional('METRICS_TOKEN', 16),
     trustProxy: reader.trustProxy('TRUST_PROXY'),
+    database: {
+      connectMs: reader.int('DB_CONNECT_TIMEOUT_MS', 5000, 100, 120_000),
+      statementMs: reader.int('DB_STATEMENT_TIMEOUT_MS', 15_000, 100, 3_600_000),
+    },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -5,6 +5,22 @@ import { DomainException } from '../errors/domain.exception';
 import { MetricsAccessGuard } from './metrics-access.guard';
 import { MetricsService } from './metrics.service';
 
+/** A probe must answer quickly even when the database hangs: orchestrators time probes out (3 s is common). */
+const READY_DEADLINE_MS = 2_000;
+
+/** The promise's value, or 'timeout' once `ms` have passed (the work itself is bounded by the pool's own timeouts). */
+async function withinDeadline<T>(work: Promise<T>, ms: number): Promise<T | 'timeout'> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), ms);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 @ApiTags('Operations')
 @Controller()
 export class HealthController {
@@ -25,15 +41,21 @@ export class HealthController {
   @ApiOkResponse({ schema: { example: { status: 'ok', database: 'up', migrations: 'applied' } } })
   @ApiServiceUnavailableResponse()
   async ready(): Promise<{ status: string; database: string; migrations: string }> {
+    const pending = await withinDeadline(this.checkDatabase(), READY_DEADLINE_MS);
+    if (pending === 'unreachable') throw new DomainException('NOT_READY', 'Database is not reachable', 503);
+    if (pending === 'timeout') throw new DomainException('NOT_READY', `Database did not answer within ${READY_DEADLINE_MS / 1000} s`, 503);
+    if (pending) throw new DomainException('NOT_READY', 'Migrations are pending', 503);
+    return { status: 'ok', database: 'up', migrations: 'applied' };
+  }
+
+  /** Whether migrations are pending, or 'unreachable' when the database refuses. */
+  private async checkDatabase(): Promise<boolean | 'unreachable'> {
     try {
       await this.dataSource.query('SELECT 1');
+      return await this.dataSource.showMigrations();
     } catch {
-      throw new DomainException('NOT_READY', 'Database is not reachable', 503);
+      return 'unreachable';
     }
-    if (await this.dataSource.showMigrations()) {
-      throw new DomainException('NOT_READY', 'Migrations are pending', 503);
-    }
-    return { status: 'ok', database: 'up', migrations: 'applied' };
   }
 
   @Get('metrics')
