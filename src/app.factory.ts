@@ -10,7 +10,9 @@ import { SurfaceExceptionFilter } from './common/errors/surface-exception.filter
 import { buildOpenApiDocument } from './common/http/openapi';
 import { createValidationPipe } from './common/http/validation.pipe';
 import { PinoNestLogger } from './common/logging/logger';
+import { clientRateLimit } from './common/rate-limit/client-rate-limit';
 import { requestLogging } from './common/logging/request-logging';
+import { DatabaseUnavailableFilter } from './database/database-unavailable';
 import { mountSandbox } from './sandbox/sandbox.module';
 import { SURFACE_ERROR_MODELS, SURFACE_ROUTES } from './surfaces';
 
@@ -26,12 +28,16 @@ export async function createApp(
     logger: new PinoNestLogger(logger),
   });
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // Only the proxies TRUST_PROXY names may say who the client is (req.ip); off by default.
+  app.set('trust proxy', config.trustProxy);
   app.use(requestLogging(logger));
   if (config.sandbox) mountSandbox(app);
+  const errors = new SurfaceExceptionFilter(SURFACE_ROUTES, new DefaultErrorFormatter());
+  // Ahead of every route, so unknown paths spend the same budget (the sandbox emulators above keep their own quotas).
+  app.use(clientRateLimit({ perMinute: config.rateLimitPerMinute, formatterFor: (path) => errors.formatterFor(path) }));
   app.enableCors({ origin: config.corsOrigins.length > 0 ? config.corsOrigins : false });
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new SurfaceExceptionFilter(SURFACE_ROUTES, new DefaultErrorFormatter()));
+  app.useGlobalFilters(new DatabaseUnavailableFilter(errors));
   app.enableShutdownHooks();
   setupSwagger(app);
   return app;

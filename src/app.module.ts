@@ -1,6 +1,4 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule, Type } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
-import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { CommonModule } from './common/common.module';
 import { AppConfig } from './common/config/app-config';
 import { BodyParserMiddleware } from './common/http/body-parser.middleware';
@@ -18,17 +16,12 @@ export class AppModule implements NestModule {
       module: AppModule,
       imports: [
         CommonModule.forConfig(config),
-        DatabaseModule.forUrl(databaseUrl),
-        ThrottlerModule.forRoot({
-          throttlers: [{ ttl: 60_000, limit: config.rateLimitPerMinute }],
-          skipIf: () => config.rateLimitPerMinute === 0,
-        }),
+        DatabaseModule.forUrl(databaseUrl, config.database),
         TenancyModule,
         SandboxModule.forConfig(config),
         ...extraModules,
         IcsModule,
       ],
-      providers: [{ provide: APP_GUARD, useClass: ThrottlerGuard }],
     };
   }
 

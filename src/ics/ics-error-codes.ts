@@ -90,7 +90,7 @@ export function icsError(key: IcsErrorKey, detail?: string): DomainException {
   return new DomainException(definition.code, detail ?? definition.message, definition.status);
 }
 
-/** Shared codes (raised by the guard, body parser, router, throttler) → their ICS twin. */
+/** Shared codes (raised by the guard, body parser, router, rate limiter) → their ICS twin. */
 export const SHARED_TO_ICS: Record<string, IcsErrorKey> = {
   [ErrorCode.ApiKeyMissing]: 'apiKeyMissing',
   [ErrorCode.ApiKeyInvalid]: 'apiKeyInvalid',

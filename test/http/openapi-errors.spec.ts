@@ -27,7 +27,9 @@ interface Answer {
   body: unknown;
 }
 
-const PUBLIC_OPERATIONS = ['GET /health', 'GET /metrics', 'GET /ready'];
+const PUBLIC_OPERATIONS = ['GET /health', 'GET /ready'];
+/** Open to loopback peers; elsewhere METRICS_TOKEN (401) or refused (403). Tests run on loopback. */
+const LOOPBACK_OPERATIONS = ['GET /metrics'];
 
 /** node:http rather than fetch: fetch refuses a body on GET, and the stack parses one there too. */
 function send(baseUrl: string, method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<Answer> {
@@ -114,6 +116,7 @@ describe('a client generated from the OpenAPI document', () => {
     }
     expect(new Set(routes.map((r) => r.op.operationId)).size).toBe(routes.length);
     expect(routes.filter((r) => r.op.security?.length === 0).map((r) => r.name).sort()).toEqual(PUBLIC_OPERATIONS);
+    expect(routes.find((r) => r.name === 'GET /metrics')?.op.security).toEqual([{}, { 'metrics-token': [] }]);
   });
 
   it('the GET /ics link names both ways to send the key: header or query parameter', () => {
@@ -135,17 +138,19 @@ describe('a client generated from the OpenAPI document', () => {
   it("documents the stack's answers on every operation, 429 where throttled and 401 exactly where credentials are needed", () => {
     for (const route of routes) {
       const isPublic = PUBLIC_OPERATIONS.includes(route.name);
+      const isLoopback = LOOPBACK_OPERATIONS.includes(route.name);
       const statuses = errorStatuses(route.op);
-      const expected = ['400', '413', '415', '500', ...(isPublic ? [] : ['401', '429'])];
+      const expected = ['400', '413', '415', '500', ...(isPublic ? [] : isLoopback ? ['401', '403'] : ['401', '429'])];
       expect({ route: route.name, missing: expected.filter((s) => !statuses.includes(s)) }).toEqual({ route: route.name, missing: [] });
       expect({ route: route.name, has401: statuses.includes('401') }).toEqual({ route: route.name, has401: !isPublic });
+      expect({ route: route.name, has429: statuses.includes('429') }).toEqual({ route: route.name, has429: !isPublic && !isLoopback });
     }
   });
 
   it('without credentials: the documented 401 on every operation that needs them, 200 on the public ones', async () => {
     for (const route of routes) {
       const answer = await send(t.baseUrl, route.method, route.path);
-      if (PUBLIC_OPERATIONS.includes(route.name)) expect({ route: route.name, status: answer.status }).toEqual({ route: route.name, status: 200 });
+      if ([...PUBLIC_OPERATIONS, ...LOOPBACK_OPERATIONS].includes(route.name)) expect({ route: route.name, status: answer.status }).toEqual({ route: route.name, status: 200 });
       else expectDocumented(route, answer, 401);
     }
   });

@@ -41,13 +41,13 @@ const DEFAULT_DESCRIPTIONS: Record<ErrorStatus, string> = {
 const STACK_STATUSES: ErrorStatus[] = [400, 413, 415, 500];
 
 export interface SurfaceOptions {
-  /** False where @SkipThrottle() applies: the throttler then never answers 429. */
+  /** False for routes the client rate limiter exempts (/health, /ready, /metrics): they never answer 429. */
   throttled?: boolean;
 }
 
 /**
  * On a controller: its routes speak `surface`'s error shape. Documents, for every route, what
- * the stack can answer (above, plus 429 from the throttler) and the controller-wide `statuses`
+ * the stack can answer (above, plus 429 from the client rate limiter) and the controller-wide `statuses`
  * (typically 401 from its guard). An array takes the standard descriptions; an object gives its own.
  */
 export function ApiSurface(surface: SurfaceName, statuses: StatusList = [], { throttled = true }: SurfaceOptions = {}): ClassDecorator {

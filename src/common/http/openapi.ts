@@ -28,6 +28,7 @@ export function buildOpenApiDocument(app: INestApplication, errorModels: Type<un
     )
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT or cal_ API key', description: 'User JWT, or a user-scoped `cal_` API key' }, 'bearer')
     .addApiKey({ type: 'apiKey', in: 'header', name: 'x-admin-token', description: 'ADMIN_TOKEN' }, 'admin-token')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN, for /metrics from a non-loopback peer' }, 'metrics-token')
     .build();
   // package.json's licence: this API is not licensed for use by others. (setLicense() would add an empty url.)
   config.info.license = { name: 'UNLICENSED' };
