@@ -63,7 +63,8 @@ describe('a database that stops answering', () => {
 
     const tenant = await timed(baseUrl, '/tenant', { cb_key: apiKey });
     expect(tenant.status).toBe(503);
-    expect(tenant.body).toEqual({ statusCode: 503, error: 'Service Unavailable', code: 'DATABASE_UNAVAILABLE', message: 'The database is not answering; retry shortly' });
+    // The key check is the first query: the guard answers 503 itself (never 401) when it cannot check the key.
+    expect(tenant.body).toEqual({ statusCode: 503, error: 'Service Unavailable', code: 'SERVICE_UNAVAILABLE', message: 'Service unavailable: the credential could not be checked, retry later' });
     expect(tenant.ms).toBeLessThan(3_000);
 
     proxy.thaw();
