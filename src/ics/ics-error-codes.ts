@@ -51,6 +51,9 @@ export const ICS_ERRORS = {
   startTooLong: { code: 'E1733', status: 400, message: "Field 'event-start-datetime' is longer than 64 characters." },
   endTooLong: { code: 'E1734', status: 400, message: "Field 'event-end-datetime' is longer than 64 characters." },
   timezoneTooLong: { code: 'E1735', status: 400, message: "Field 'event-timezone' is longer than 64 characters." },
+  organizerTooLong: { code: 'E1736', status: 400, message: "Field 'event-organizer' is longer than 1000 characters." },
+  attendeeTooLong: { code: 'E1737', status: 400, message: "Field 'event-attendees' has an entry longer than 1000 characters." },
+  rruleTooLong: { code: 'E1738', status: 400, message: "Field 'event-rrule' is longer than 500 characters." },
 
   startInvalid: { code: 'E1740', status: 422, message: "Field 'event-start-datetime' is not a valid ISO 8601 date or date-time." },
   endInvalid: { code: 'E1741', status: 422, message: "Field 'event-end-datetime' is not a valid ISO 8601 date or date-time." },
@@ -77,6 +80,8 @@ export const ICS_ERRORS = {
   rateLimited: { code: 'E1785', status: 429, message: 'Too many requests: slow down and retry later.' },
   notFound: { code: 'E1786', status: 404, message: 'No such endpoint: use POST /ics or GET /ics.' },
   invalidRequest: { code: 'E1787', status: 400, message: 'Invalid request.' },
+  badEncoding: { code: 'E1788', status: 400, message: 'Request body could not be decoded with its Content-Encoding.' },
+  bodyTooDeep: { code: 'E1789', status: 400, message: 'Request body nests arrays or objects more than 32 levels deep.' },
   requestFailed: { code: 'E1799', status: 400, message: 'Request failed.' },
 } as const satisfies Record<string, IcsErrorDefinition>;
 
@@ -94,6 +99,9 @@ export const SHARED_TO_ICS: Record<string, IcsErrorKey> = {
   [ErrorCode.ApiKeyInvalid]: 'apiKeyInvalid',
   [ErrorCode.Unauthorized]: 'apiKeyInvalid',
   [ErrorCode.BadJson]: 'badJson',
+  [ErrorCode.BodyNotObject]: 'bodyNotObject',
+  [ErrorCode.BadContentEncoding]: 'badEncoding',
+  [ErrorCode.BodyTooDeep]: 'bodyTooDeep',
   [ErrorCode.PayloadTooLarge]: 'payloadTooLarge',
   [ErrorCode.UnsupportedMediaType]: 'unsupportedMediaType',
   [ErrorCode.ValidationFailed]: 'invalidRequest',

@@ -150,6 +150,7 @@ function optionalOrganizer(value: unknown): Person | undefined {
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) return organizerFromObject(value as Input);
   const text = optionalText(value, 'organizerType');
   if (text === undefined) return undefined;
+  if (text.length > LIMITS.person) throw icsError('organizerTooLong');
   const person = parsePerson(text);
   if (!person) throw icsError('organizerInvalid');
   return person;
@@ -160,6 +161,7 @@ function organizerFromObject(value: Input): Person {
   if (Object.keys(rest).length > 0 || typeof email !== 'string' || (name !== undefined && name !== null && typeof name !== 'string')) {
     throw icsError('organizerType');
   }
+  if (email.length + (typeof name === 'string' ? name.length : 0) > LIMITS.person) throw icsError('organizerTooLong');
   const person = parsePerson(typeof name === 'string' && name.trim() ? `${name} <${email}>` : email);
   if (!person) throw icsError('organizerInvalid');
   return person;
@@ -175,6 +177,7 @@ function optionalAlarm(value: unknown): number | undefined {
 function optionalRrule(value: unknown): RecurrenceRule | undefined {
   const text = optionalText(value, 'rruleType');
   if (text === undefined) return undefined;
+  if (text.length > LIMITS.rrule) throw icsError('rruleTooLong');
   const parsed = parseRecurrenceRule(text);
   if (!parsed) throw icsError('rruleInvalid');
   return parsed;
@@ -185,6 +188,7 @@ function optionalAttendees(value: unknown): Person[] {
   if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) throw icsError('attendeesType');
   const entries = (value as string[]).map((item) => item.trim()).filter(Boolean);
   if (entries.length > LIMITS.attendees) throw icsError('attendeesTooMany');
+  if (entries.some((entry) => entry.length > LIMITS.person)) throw icsError('attendeeTooLong');
   const people = new Map<string, Person>();
   for (const entry of entries) {
     const person = parsePerson(entry);
@@ -225,8 +229,13 @@ function fromQueryValue(key: string, value: unknown): unknown {
   }
   if (typeof value !== 'string') return value;
   if (key === ICS_FIELDS.allDay) return booleanFromQuery(value);
-  if (key === ICS_FIELDS.alarmMinutes) return /^\s*\d{1,9}\s*$/.test(value) ? Number(value) : value.trim() || undefined;
+  if (key === ICS_FIELDS.alarmMinutes) return wholeNumberFromQuery(value);
   return value;
+}
+
+function wholeNumberFromQuery(value: string): unknown {
+  const trimmed = value.trim();
+  return /^\d{1,9}$/.test(trimmed) ? Number(trimmed) : trimmed || undefined;
 }
 
 function booleanFromQuery(value: string): unknown {

@@ -4,6 +4,9 @@
  */
 export const ErrorCode = {
   BadJson: 'BAD_JSON',
+  BodyNotObject: 'BODY_NOT_OBJECT',
+  BadContentEncoding: 'BAD_CONTENT_ENCODING',
+  BodyTooDeep: 'BODY_TOO_DEEP',
   PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
   UnsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
   ValidationFailed: 'VALIDATION_FAILED',
