@@ -8,7 +8,9 @@ import { AppConfig } from './common/config/app-config';
 import { DefaultErrorFormatter } from './common/errors/default-error.formatter';
 import { SurfaceExceptionFilter } from './common/errors/surface-exception.filter';
 import { SURFACE_ROUTES } from './common/errors/surface-routes';
+import { HardenedExpressAdapter } from './common/http/http-server';
 import { buildOpenApiDocument } from './common/http/openapi';
+import { securityHeaders } from './common/http/security-headers';
 import { createValidationPipe } from './common/http/validation.pipe';
 import { PinoNestLogger } from './common/logging/logger';
 import { requestLogging } from './common/logging/request-logging';
@@ -21,17 +23,20 @@ export async function createApp(
   logger: Logger,
   options: { extraModules?: Type<unknown>[] } = {},
 ): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, databaseUrl, options.extraModules), {
+  const errorFilter = new SurfaceExceptionFilter(SURFACE_ROUTES, new DefaultErrorFormatter());
+  const adapter = new HardenedExpressAdapter(config.http, (path) => errorFilter.formatterFor(path?.split('?')[0] ?? '/'));
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, databaseUrl, options.extraModules), adapter, {
     bodyParser: false,
     logger: new PinoNestLogger(logger),
   });
   app.disable('x-powered-by');
+  app.use(securityHeaders);
   app.set('trust proxy', 'loopback');
   app.use(requestLogging(logger));
   if (config.sandbox) mountSandbox(app);
   app.enableCors({ origin: config.corsOrigins.length > 0 ? config.corsOrigins : false });
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new SurfaceExceptionFilter(SURFACE_ROUTES, new DefaultErrorFormatter()));
+  app.useGlobalFilters(errorFilter);
   app.enableShutdownHooks();
   setupSwagger(app);
   return app;

@@ -82,6 +82,7 @@ export const ICS_ERRORS = {
   invalidRequest: { code: 'E1787', status: 400, message: 'Invalid request.' },
   badEncoding: { code: 'E1788', status: 400, message: 'Request body could not be decoded with its Content-Encoding.' },
   bodyTooDeep: { code: 'E1789', status: 400, message: 'Request body nests arrays or objects more than 32 levels deep.' },
+  requestTimeout: { code: 'E1790', status: 408, message: 'Request was not received in time.' },
   requestFailed: { code: 'E1799', status: 400, message: 'Request failed.' },
 } as const satisfies Record<string, IcsErrorDefinition>;
 
@@ -102,6 +103,7 @@ export const SHARED_TO_ICS: Record<string, IcsErrorKey> = {
   [ErrorCode.BodyNotObject]: 'bodyNotObject',
   [ErrorCode.BadContentEncoding]: 'badEncoding',
   [ErrorCode.BodyTooDeep]: 'bodyTooDeep',
+  [ErrorCode.RequestTimeout]: 'requestTimeout',
   [ErrorCode.PayloadTooLarge]: 'payloadTooLarge',
   [ErrorCode.UnsupportedMediaType]: 'unsupportedMediaType',
   [ErrorCode.ValidationFailed]: 'invalidRequest',

@@ -146,8 +146,8 @@ const CASES: ErrorCase[] = [
 
 /** Codes that cannot be provoked over HTTP on purpose; ics-error.formatter.spec.ts covers them. */
 const UNIT_TESTED_ONLY = new Set(['E1700', 'E1787', 'E1799']);
-/** Needs its own app with a low rate limit (below). */
-const SEPARATE_TEST = new Set(['E1785']);
+/** Needs its own app with a low rate limit (below), or short HTTP timeouts (test/http/hardening.spec.ts). */
+const SEPARATE_TEST = new Set(['E1785', 'E1790']);
 
 describe('POST /ics — one error code per failure, in the seed failure shape', () => {
   let t: TestApp;
