@@ -54,6 +54,7 @@ export const ICS_ERRORS = {
   organizerTooLong: { code: 'E1736', status: 400, message: "Field 'event-organizer' is longer than 1000 characters." },
   attendeeTooLong: { code: 'E1737', status: 400, message: "Field 'event-attendees' has an entry longer than 1000 characters." },
   rruleTooLong: { code: 'E1738', status: 400, message: "Field 'event-rrule' is longer than 500 characters." },
+  actionTooLong: { code: 'E1739', status: 400, message: "Field 'action' is longer than 64 characters." },
 
   startInvalid: { code: 'E1740', status: 422, message: "Field 'event-start-datetime' is not a valid ISO 8601 date or date-time." },
   endInvalid: { code: 'E1741', status: 422, message: "Field 'event-end-datetime' is not a valid ISO 8601 date or date-time." },

@@ -16,13 +16,22 @@ interface TextRule {
   tooLong: IcsErrorKey;
 }
 
-const rule = (field: string, max: number, prefix: string): TextRule => ({
+/**
+ * Field prefixes with all four codes (`titleMissing`, `titleEmpty`, `titleType`,
+ * `titleTooLong`): a rule naming a code that does not exist no longer compiles (a missing
+ * `actionTooLong` once turned a 65-character action into a 500).
+ */
+type RulePrefix = {
+  [K in IcsErrorKey]: K extends `${infer P}Missing` ? (`${P}Empty` | `${P}Type` | `${P}TooLong` extends IcsErrorKey ? P : never) : never;
+}[IcsErrorKey];
+
+const rule = <P extends RulePrefix>(field: string, max: number, prefix: P): TextRule => ({
   field,
   max,
-  missing: `${prefix}Missing` as IcsErrorKey,
-  empty: `${prefix}Empty` as IcsErrorKey,
-  type: `${prefix}Type` as IcsErrorKey,
-  tooLong: `${prefix}TooLong` as IcsErrorKey,
+  missing: `${prefix}Missing`,
+  empty: `${prefix}Empty`,
+  type: `${prefix}Type`,
+  tooLong: `${prefix}TooLong`,
 });
 
 const RULES = {

@@ -75,6 +75,7 @@ const CASES: ErrorCase[] = [
   },
   { name: 'attendee over 1000 characters', send: post(seedBody({ 'event-attendees': [`a${' '.repeat(1000)}b@example.com`] })), code: 'E1737', status: 400 },
   { name: 'rrule over 500 characters', send: post(seedBody({ 'event-rrule': `FREQ=DAILY;${'BYHOUR=1;'.repeat(60)}` })), code: 'E1738', status: 400 },
+  { name: 'action over 64 characters (was a 500: the rule named a code that did not exist)', send: post(seedBody({ action: 'x'.repeat(65) })), code: 'E1739', status: 400 },
   { name: 'start in words', send: post(seedBody({ 'event-start-datetime': 'next tuesday' })), code: 'E1740', status: 422 },
   { name: 'start on February 30th', send: post(seedBody({ 'event-start-datetime': '2021-02-30T10:00:00' })), code: 'E1740', status: 422 },
   { name: 'start at 25:00', send: post(seedBody({ 'event-start-datetime': '2021-12-17T25:00:00' })), code: 'E1740', status: 422 },
