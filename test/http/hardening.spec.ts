@@ -231,3 +231,17 @@ describe('HTTP timeouts cut slow clients', () => {
     expect(exchange.closedAfterMs as number).toBeLessThan(1500);
   });
 });
+
+describe('requests without a body', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('a DELETE with no body reaches its route (no body is not a wrong body)', async () => {
+    const tenant = await createTenantWithKey(t.baseUrl, t.adminToken, 'No body');
+    const response = await http(t.baseUrl, 'DELETE', `/admin/tenants/${tenant.tenantId}/api-keys/${tenant.apiKeyId}`, { headers: { 'x-admin-token': t.adminToken } });
+    expect(response.status).toBe(204);
+  });
+});

@@ -35,7 +35,8 @@ export class BodyParserMiddleware implements NestMiddleware {
     if (req.method === 'GET' || req.method === 'HEAD' || !hasMatchingRoute(req)) return next();
     this.parseJson(req, res, (err?: unknown) => {
       if (err) return next(toDomainError(err, req));
-      if (req.body === null || typeof req.body !== 'object') {
+      // undefined: no body was sent at all (a DELETE, say), which is not a wrong body.
+      if (req.body !== undefined && (req.body === null || typeof req.body !== 'object')) {
         return next(new DomainException(ErrorCode.BodyNotObject, 'Request body must be a JSON object', 400));
       }
       next();
