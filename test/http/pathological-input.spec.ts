@@ -11,11 +11,13 @@ import { http } from '../support/http';
  */
 const ANSWER_BUDGET_MS = 200;
 /**
- * The budget holds for each answer and for /health's 99th percentile. A single /health
- * probe may be late when the machine is shared (the suite runs on 2 busy cores), but the
- * class of bug this guards against held the event loop for tens of seconds, far above this.
+ * The suite shares 2 cores with other work, so wall-clock time carries scheduling noise that
+ * says nothing about our code. The budget is therefore asserted on the CPU time each answer
+ * costs (the app runs in this process) and on /health's 95th percentile; wall-clock answers
+ * and the worst /health probe must stay under a hard limit that the bug class this guards
+ * against (half a minute for one request) exceeds by far. All figures are printed.
  */
-const HEALTH_HARD_LIMIT_MS = 2000;
+const HARD_LIMIT_MS = 2000;
 const BODY_TEXT_LENGTH = 100_000;
 /** Node refuses a request line + headers over 16 KiB (431), so URL-borne text is held under it. */
 const URL_BUDGET_CHARS = 14_000;
@@ -110,12 +112,11 @@ describe(`every string input of every route answers within ${ANSWER_BUDGET_MS} m
       }
     })();
 
-    const timings: Array<{ label: string; ms: number; status: number }> = [];
+    const timings: Array<{ label: string; ms: number; cpuMs: number; status: number }> = [];
     try {
       for (const attack of attacks) {
-        // A quadratic parse is slow every time; a scheduling hiccup on a shared machine is
-        // not. So a slow answer is re-sent (twice at most) and the fastest of the tries counts.
-        // An answer over a second is no hiccup and is not retried.
+        // A quadratic parse is slow every time; a scheduling hiccup is not. So a slow answer
+        // is re-sent (twice at most) and the fastest try counts; over a second is no hiccup.
         let best = await timed(t.baseUrl, attack, headers);
         for (let retry = 0; retry < 2 && best.ms >= ANSWER_BUDGET_MS && best.ms < 1000; retry++) {
           const again = await timed(t.baseUrl, attack, headers);
@@ -128,32 +129,35 @@ describe(`every string input of every route answers within ${ANSWER_BUDGET_MS} m
       await prober;
     }
 
-    const slowest = [...timings].sort((a, b) => b.ms - a.ms).slice(0, 5);
+    const worst = (key: 'ms' | 'cpuMs') => [...timings].sort((a, b) => b[key] - a[key]).slice(0, 3).map((r) => `${r[key].toFixed(1)} ms ${r.label}`).join('; ');
     const sortedHealth = [...health].sort((a, b) => a - b);
-    const healthP99 = sortedHealth[Math.floor(sortedHealth.length * 0.99)];
-    const worstHealth = sortedHealth[sortedHealth.length - 1];
+    const percentile = (p: number) => sortedHealth[Math.min(sortedHealth.length - 1, Math.floor(sortedHealth.length * p))];
     process.stdout.write(
-      `pathological input: ${timings.length} requests, slowest ${slowest.map((s) => `${s.ms.toFixed(1)} ms ${s.label}`).join('; ')}; ` +
-        `/health probed ${health.length}×, p50 ${sortedHealth[Math.floor(sortedHealth.length / 2)].toFixed(1)} ms, ` +
-        `p99 ${healthP99.toFixed(1)} ms, worst ${worstHealth.toFixed(1)} ms\n`,
+      `pathological input: ${timings.length} requests; slowest wall ${worst('ms')}; most CPU ${worst('cpuMs')}; ` +
+        `/health probed ${health.length}×: p50 ${percentile(0.5).toFixed(1)} ms, p95 ${percentile(0.95).toFixed(1)} ms, ` +
+        `p99 ${percentile(0.99).toFixed(1)} ms, worst ${percentile(1).toFixed(1)} ms\n`,
     );
     expect(timings.filter((r) => r.status >= 500)).toEqual([]);
-    expect(timings.filter((r) => r.ms >= ANSWER_BUDGET_MS)).toEqual([]);
+    expect(timings.filter((r) => r.cpuMs >= ANSWER_BUDGET_MS)).toEqual([]);
+    expect(timings.filter((r) => r.ms >= HARD_LIMIT_MS)).toEqual([]);
     expect(health.length).toBeGreaterThan(10);
-    expect(healthP99).toBeLessThan(ANSWER_BUDGET_MS);
-    expect(worstHealth).toBeLessThan(HEALTH_HARD_LIMIT_MS);
+    expect(percentile(0.95)).toBeLessThan(ANSWER_BUDGET_MS);
+    expect(percentile(1)).toBeLessThan(HARD_LIMIT_MS);
   }, 300_000);
 });
 
-async function timed(baseUrl: string, attack: Attack, headers: Record<string, string>): Promise<{ ms: number; status: number }> {
+/** Wall-clock time of one answer, and the CPU time this process (client and app) spent meanwhile. */
+async function timed(baseUrl: string, attack: Attack, headers: Record<string, string>): Promise<{ ms: number; cpuMs: number; status: number }> {
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   const response = await fetch(`${baseUrl}${attack.path}`, {
     method: attack.method,
     headers: attack.body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
     body: attack.body === undefined ? undefined : JSON.stringify(attack.body),
   });
   await response.arrayBuffer();
-  return { ms: performance.now() - started, status: response.status };
+  const cpu = process.cpuUsage(cpuBefore);
+  return { ms: performance.now() - started, cpuMs: (cpu.user + cpu.system) / 1000, status: response.status };
 }
 
 function buildAttacks(paths: Record<string, Record<string, Operation>>, schemas: Record<string, Schema>, tenantId: string): Attack[] {
