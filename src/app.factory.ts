@@ -7,7 +7,9 @@ import { AppModule } from './app.module';
 import { AppConfig } from './common/config/app-config';
 import { DefaultErrorFormatter } from './common/errors/default-error.formatter';
 import { SurfaceExceptionFilter } from './common/errors/surface-exception.filter';
+import { HardenedExpressAdapter } from './common/http/http-server';
 import { buildOpenApiDocument } from './common/http/openapi';
+import { securityHeaders } from './common/http/security-headers';
 import { createValidationPipe } from './common/http/validation.pipe';
 import { PinoNestLogger } from './common/logging/logger';
 import { clientRateLimit } from './common/rate-limit/client-rate-limit';
@@ -23,21 +25,23 @@ export async function createApp(
   logger: Logger,
   options: { extraModules?: Type<unknown>[] } = {},
 ): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, databaseUrl, options.extraModules), {
+  const errorFilter = new SurfaceExceptionFilter(SURFACE_ROUTES, new DefaultErrorFormatter());
+  const adapter = new HardenedExpressAdapter(config.http, (path) => errorFilter.formatterFor(path?.split('?')[0] ?? '/'));
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, databaseUrl, options.extraModules), adapter, {
     bodyParser: false,
     logger: new PinoNestLogger(logger),
   });
   app.disable('x-powered-by');
+  app.use(securityHeaders);
   // Only the proxies TRUST_PROXY names may say who the client is (req.ip); off by default.
   app.set('trust proxy', config.trustProxy);
   app.use(requestLogging(logger));
   if (config.sandbox) mountSandbox(app);
-  const errors = new SurfaceExceptionFilter(SURFACE_ROUTES, new DefaultErrorFormatter());
   // Ahead of every route, so unknown paths spend the same budget (the sandbox emulators above keep their own quotas).
-  app.use(clientRateLimit({ perMinute: config.rateLimitPerMinute, formatterFor: (path) => errors.formatterFor(path) }));
+  app.use(clientRateLimit({ perMinute: config.rateLimitPerMinute, formatterFor: (path) => errorFilter.formatterFor(path) }));
   app.enableCors({ origin: config.corsOrigins.length > 0 ? config.corsOrigins : false });
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new DatabaseUnavailableFilter(errors));
+  app.useGlobalFilters(new DatabaseUnavailableFilter(errorFilter));
   app.enableShutdownHooks();
   setupSwagger(app);
   return app;

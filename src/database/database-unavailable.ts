@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import { DomainException } from '../common/errors/domain.exception';
+import { ErrorCode } from '../common/errors/error-codes';
 
 /** Failures that mean "Postgres is not answering (in time)", not "this request is wrong". */
 const UNAVAILABLE_MESSAGES = ['timeout exceeded when trying to connect', 'Connection terminated due to connection timeout', 'Query read timeout', 'Connection terminated unexpectedly'];
@@ -7,7 +8,7 @@ const UNAVAILABLE_MESSAGES = ['timeout exceeded when trying to connect', 'Connec
 const UNAVAILABLE_SQLSTATES = new Set(['57014', '57P01', '57P02', '57P03', '53300']);
 const UNAVAILABLE_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH']);
 
-export const DATABASE_UNAVAILABLE = 'DATABASE_UNAVAILABLE';
+export const DATABASE_UNAVAILABLE = ErrorCode.DatabaseUnavailable;
 
 /**
  * A 503 the client may retry, in place of the 500 an unknown error would give, when the

@@ -26,6 +26,8 @@ export interface AppConfig {
   /** Requests per minute per client IP on public endpoints; 0 disables. */
   rateLimitPerMinute: number;
   bodyLimitBytes: number;
+  /** Node HTTP server timeouts: slow or stalled clients are cut after these. */
+  http: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number };
   /** How long an authenticated API key is remembered (revocations evict at once); 0 disables. */
   apiKeyCacheSeconds: number;
   sync: { pastDays: number; futureDays: number };

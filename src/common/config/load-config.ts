@@ -71,6 +71,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     corsOrigins: (reader.string('CORS_ORIGINS') ?? '').split(',').map((o) => o.trim()).filter(Boolean),
     rateLimitPerMinute: reader.int('RATE_LIMIT_PER_MINUTE', 1200, 0, 1_000_000),
     bodyLimitBytes: reader.int('BODY_LIMIT_BYTES', 256 * 1024, 1024, 50 * 1024 * 1024),
+    http: httpTimeouts(reader),
     apiKeyCacheSeconds: reader.int('API_KEY_CACHE_SECONDS', 30, 0, 3600),
     sync: {
       pastDays: reader.int('SYNC_PAST_DAYS', 30, 0, 3650),
@@ -85,6 +86,20 @@ export function loadConfig(env: Env = process.env): AppConfig {
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/**
+ * Node's defaults (300 s to send a request) let a client that sends half a body hold a
+ * connection for five minutes. Node itself requires headers ≤ request timeout.
+ */
+function httpTimeouts(reader: EnvReader): AppConfig['http'] {
+  const headersTimeoutMs = reader.int('HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000);
+  const requestTimeoutMs = reader.int('HTTP_REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000);
+  const keepAliveTimeoutMs = reader.int('HTTP_KEEP_ALIVE_TIMEOUT_MS', 5_000, 100, 600_000);
+  if (headersTimeoutMs > requestTimeoutMs) {
+    reader.problem(`HTTP_HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must not exceed HTTP_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`);
+  }
+  return { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs };
 }
 
 /**

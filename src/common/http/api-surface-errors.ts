@@ -17,13 +17,14 @@ export const SURFACE_ERROR_SCHEMAS: Record<SurfaceName, string> = {
   default: 'DefaultErrorDto',
 };
 
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 408 | 409 | 413 | 415 | 422 | 429 | 500 | 503;
 
 const DEFAULT_DESCRIPTIONS: Record<ErrorStatus, string> = {
   400: 'Malformed request: the body is not JSON, or a parameter or field is missing or invalid.',
   401: 'Missing, invalid or revoked credentials.',
   403: 'The credentials may not do this.',
   404: 'Not found (or not visible to these credentials).',
+  408: 'The request was not received within HTTP_REQUEST_TIMEOUT_MS.',
   409: 'Conflicts with the current state.',
   413: 'Request body is larger than BODY_LIMIT_BYTES.',
   415: 'Unsupported content encoding or charset.',
