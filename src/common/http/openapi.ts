@@ -33,8 +33,18 @@ export function buildOpenApiDocument(app: INestApplication, errorModels: Type<un
   // package.json's licence: this API is not licensed for use by others. (setLicense() would add an empty url.)
   config.info.license = { name: 'UNLICENSED' };
   const document = SwaggerModule.createDocument(app, config, { extraModels: errorModels });
+  dropBodyStatusesFromGets(document);
   dropUnreferencedSchemas(document);
   return document;
+}
+
+/** GET and HEAD bodies are never read (src/common/http/body-parser.middleware.ts): no 413 or 415 there. */
+function dropBodyStatusesFromGets(document: OpenAPIObject): void {
+  for (const item of Object.values(document.paths)) {
+    if (!item.get) continue;
+    delete item.get.responses['413'];
+    delete item.get.responses['415'];
+  }
 }
 
 /**
