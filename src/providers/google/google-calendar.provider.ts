@@ -56,6 +56,8 @@ interface PendingWrite {
   /** The event id the call addresses or creates. */
   id: string;
   call: BatchCall;
+  /** For a create: what to PUT when the id exists already (a retried create, or a deleted copy). */
+  replaceBody?: GoogleEvent;
   lastError?: ProviderError;
 }
 
@@ -279,10 +281,15 @@ export class GoogleCalendarProvider implements CalendarProvider {
     if (target && event.occurrenceOf && event.status === 'cancelled') {
       return { index, mode: 'delete', id: target, call: { method: 'DELETE', path: eventPath(calendarId, target) } };
     }
-    const body = toGoogleEvent(event);
-    if (target) return { index, mode: 'write', id: target, call: { method: 'PUT', path: eventPath(calendarId, target), body } };
+    if (target) return { index, mode: 'write', id: target, call: { method: 'PUT', path: eventPath(calendarId, target), body: toGoogleEvent(event, 'replace') } };
     const id = googleEventIdForKey((operation as { key: string }).key);
-    return { index, mode: 'create', id, call: { method: 'POST', path: `${calendarPath(calendarId)}/events`, body: { ...body, id } } };
+    return {
+      index,
+      mode: 'create',
+      id,
+      call: { method: 'POST', path: `${calendarPath(calendarId)}/events`, body: { ...toGoogleEvent(event), id } },
+      replaceBody: toGoogleEvent(event, 'replace'),
+    };
   }
 
   private async sendBatch(access: CalendarAccess, calls: BatchCall[]): Promise<(BatchReply | undefined)[]> {
@@ -370,9 +377,8 @@ function settle(pending: PendingWrite, reply: BatchReply | undefined): Settled {
   // Deleting what is already gone is done (events.delete answers 410 deleted the second time).
   if (pending.mode === 'delete' && (status === 404 || status === 410)) return { kind: 'done', result: { ok: true, id: pending.id } };
   if (pending.mode === 'create' && status === 409) {
-    const { id: _id, ...body } = pending.call.body as GoogleEvent;
     const path = pending.call.path.replace(/\/events$/, `/events/${encodeURIComponent(pending.id)}`);
-    return { kind: 'again', next: { index: pending.index, mode: 'replace', id: pending.id, call: { method: 'PUT', path, body } } };
+    return { kind: 'again', next: { index: pending.index, mode: 'replace', id: pending.id, call: { method: 'PUT', path, body: pending.replaceBody } } };
   }
   if (status === 401) return { kind: 'unauthorized' };
   return { kind: 'retry', error: googleApiError(status, body, reply.headers['retry-after']) };

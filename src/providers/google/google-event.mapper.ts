@@ -55,8 +55,9 @@ export function fromGoogleEvent(event: GoogleEvent, context: GoogleReadContext):
     etag: event.etag ?? undefined,
     iCalUid: event.iCalUID ?? undefined,
     title: event.summary ?? '',
-    description: event.description ?? null,
-    location: event.location ?? null,
+    // Google leaves an empty description/location out of its answers: empty means none.
+    description: event.description || null,
+    location: event.location || null,
     start,
     end,
     recurrence: event.recurrence?.length && !event.recurringEventId ? fromGoogleRecurrence(event.recurrence, start) : null,
@@ -143,11 +144,14 @@ function videoEntryPoint(conference: calendar_v3.Schema$ConferenceData | undefin
 // ─── model → Google ───────────────────────────────────────────────────────────────────────
 
 /**
- * The writable body for events.insert / events.update. Null fields are left out: update
- * replaces the whole writable state, so leaving a field out clears it. Occurrence targeting
- * (occurrenceOf) is the writer's business: it picks the instance id.
+ * The writable body for events.insert (`insert`: null fields left out) or events.update
+ * (`replace`). Update "always updates the entire event resource"
+ * (https://developers.google.com/calendar/api/v3/reference/events/update): a replace states
+ * every field we own, cleared ones as null or empty, so an occurrence never keeps what its
+ * series had. Occurrence targeting (occurrenceOf) is the writer's business: it picks the
+ * instance id.
  */
-export function toGoogleEvent(event: NormalizedEvent): GoogleEvent {
+export function toGoogleEvent(event: NormalizedEvent, mode: 'insert' | 'replace' = 'insert'): GoogleEvent {
   const body: GoogleEvent = {
     summary: event.title,
     start: toGoogleTime(event.start, 'start'),
@@ -156,10 +160,11 @@ export function toGoogleEvent(event: NormalizedEvent): GoogleEvent {
     visibility: event.visibility,
     status: event.status,
   };
+  const attendees = event.attendees.filter((a) => a.email).map(toGoogleAttendee);
+  if (mode === 'replace') Object.assign(body, { description: null, location: null, attendees: [], extendedProperties: null });
   if (event.description !== null) body.description = event.description;
   if (event.location !== null) body.location = event.location;
   if (event.recurrence && !event.occurrenceOf) body.recurrence = toGoogleRecurrence(event.recurrence, event.start);
-  const attendees = event.attendees.filter((a) => a.email).map(toGoogleAttendee);
   if (attendees.length > 0) body.attendees = attendees;
   if (event.copyMarker) body.extendedProperties = { private: { [COPY_MARKER_KEY]: formatCopyMarker(event.copyMarker) } };
   return body;
