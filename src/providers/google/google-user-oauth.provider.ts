@@ -58,7 +58,17 @@ export class GoogleUserOAuthProvider implements UserOAuthProvider {
         scopes: (raw.scope ?? '').split(' ').filter(Boolean),
       };
     } catch (error) {
-      throw googleFailure(error, 'oauth');
+      const failure = googleFailure(error, 'oauth');
+      // invalid_grant here is about the code (expired, used, wrong verifier), not a revoked grant.
+      if (failure.kind === 'AUTH_REVOKED') {
+        throw new ProviderError('INVALID_REQUEST', `Google refused the authorization code: ${failure.message}`, {
+          provider: 'google',
+          status: failure.status,
+          providerCode: failure.providerCode,
+          cause: failure,
+        });
+      }
+      throw failure;
     }
     // With granular consent a user may untick the calendar: without it there is nothing to sync.
     const missing = this.scopes.filter((s) => !tokens.scopes.includes(s));
