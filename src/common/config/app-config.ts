@@ -28,6 +28,8 @@ export interface AppConfig {
   /** How long an authenticated API key is remembered (revocations evict at once); 0 disables. */
   apiKeyCacheSeconds: number;
   sync: { pastDays: number; futureDays: number };
+  /** Requests per minute per mailbox the Google driver allows itself (Google's per-user quota is 600). */
+  googleRequestsPerMinute: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

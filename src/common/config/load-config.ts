@@ -71,6 +71,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       pastDays: reader.int('SYNC_PAST_DAYS', 30, 0, 3650),
       futureDays: reader.int('SYNC_FUTURE_DAYS', 365, 1, 3650),
     },
+    googleRequestsPerMinute: reader.int('GOOGLE_REQUESTS_PER_MINUTE', 500, 1, 1_000_000),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
