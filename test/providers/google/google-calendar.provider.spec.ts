@@ -239,6 +239,21 @@ describe('GoogleCalendarProvider against the Google emulator (HTTP)', () => {
     });
   });
 
+  describe('timeouts', () => {
+    it('a call that never answers in time is retried a bounded number of times, then TEMPORARY', async () => {
+      const d = driver({ requestTimeoutMs: 200, retry: { ...FAST_RETRY, maxAttempts: 3 } });
+      await d.resolveMailbox(alice);
+      harness.http.length = 0;
+      harness.emulator.setLatency(400);
+      const started = Date.now();
+      const error = await d.listCalendars(alice).catch((e: unknown) => e);
+      harness.emulator.setLatency(0);
+      expect(error).toMatchObject({ kind: 'TEMPORARY', status: undefined });
+      expect(harness.http).toEqual(Array.from({ length: 3 }, () => 'GET /calendar/v3/users/me/calendarList'));
+      expect(Date.now() - started).toBeLessThan(2_000);
+    });
+  });
+
   describe('writes', () => {
     it('120 creates cost 3 batch requests (≤ 50 calls each) and make 120 events', async () => {
       const operations: WriteOperation[] = Array.from({ length: 120 }, (_, i) => ({
