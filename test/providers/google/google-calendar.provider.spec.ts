@@ -171,6 +171,27 @@ describe('GoogleCalendarProvider against the Google emulator (HTTP)', () => {
       });
     });
 
+    it('lists everything whatever page sizes the emulator picks by default (short and empty pages)', async () => {
+      const paged = await startDriverHarness({});
+      try {
+        paged.emulator.createMailbox({ email: ALICE, timeZone: 'America/New_York' });
+        const access = delegatedAccess(paged, 'example.com')(ALICE);
+        const seeded = paged.emulator.seedEvents(
+          ALICE,
+          Array.from({ length: 40 }, (_, i) => ({ summary: `E${i}`, start: { date: `2030-03-${String((i % 28) + 1).padStart(2, '0')}` }, end: { date: `2030-04-01` } })),
+        );
+        const d = new GoogleCalendarProvider({ endpoints: paged.endpoints, retry: FAST_RETRY, clock: virtualClock(), pageSize: 5 });
+        const listing = await d.listEvents(access, 'primary', WINDOW);
+        expect(listing.events.map((e) => e.id)).toEqual(seeded.map((e) => e.id));
+        paged.emulator.seedEvents(ALICE, [{ summary: 'Later', start: { date: '2030-05-01' }, end: { date: '2030-05-02' } }]);
+        const changes = await d.listChanges(access, 'primary', listing.cursor, WINDOW);
+        expect(changes.changed.map((e) => e.title)).toEqual(['Later']);
+        expect((await d.listCalendars(access)).map((c) => c.id)).toEqual([ALICE]);
+      } finally {
+        await paged.close();
+      }
+    });
+
     it('keeps only events inside the window', async () => {
       seedWeek(2);
       harness.emulator.seedEvents(ALICE, [{ summary: 'Long ago', start: { date: '2020-01-01' }, end: { date: '2020-01-02' } }]);

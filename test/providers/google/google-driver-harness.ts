@@ -26,8 +26,14 @@ export interface DriverHarness {
   close(): Promise<void>;
 }
 
+/**
+ * Full pages, so that request counts are exact. The stricter emulator pages short and empty by
+ * default and takes `paging: { shortPages: false }`; older ones ignore the option.
+ */
+export const FULL_PAGES = { paging: { shortPages: false } } as GoogleEmulatorOptions;
+
 /** The Google emulator on a real loopback HTTP server, with a request log in front. */
-export async function startDriverHarness(options: GoogleEmulatorOptions = {}): Promise<DriverHarness> {
+export async function startDriverHarness(options: GoogleEmulatorOptions = FULL_PAGES): Promise<DriverHarness> {
   const emulator = new GoogleEmulator(options);
   const http: string[] = [];
   let emptyPages = 0;
