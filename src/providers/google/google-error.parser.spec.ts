@@ -53,7 +53,11 @@ describe('Google error parser', () => {
 
   it('a failure without a response (timeout, reset) is temporary; a gaxios error is read from its response', () => {
     const timeout = new DOMException('The operation was aborted due to timeout', 'TimeoutError');
-    expect(googleFailure(timeout, 'api')).toMatchObject({ kind: 'TEMPORARY', status: undefined });
+    const failure = googleFailure(timeout, 'api');
+    expect(failure).toMatchObject({ kind: 'TEMPORARY', status: undefined });
+    expect(failure.message).toBe('Google unreachable: TimeoutError: The operation was aborted due to timeout');
+    // The request (with its Authorization header) is not kept on the error, so logging it leaks nothing.
+    expect(failure.cause).toBeUndefined();
     const gaxios = Object.assign(new Error('x'), { response: { status: 410, data: JSON.stringify(apiBody(410, 'fullSyncRequired')), headers: new Headers() } });
     expect(googleFailure(gaxios, 'api')).toMatchObject({ kind: 'SYNC_CURSOR_EXPIRED', status: 410 });
     const token = Object.assign(new Error('invalid_grant: Invalid email or User ID'), { response: { status: 400, data: { error: 'invalid_grant', error_description: 'Invalid email or User ID' }, headers: {} } });

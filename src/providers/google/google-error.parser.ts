@@ -92,8 +92,10 @@ export function googleFailure(error: unknown, endpoint: 'api' | 'oauth'): Provid
       ? googleOAuthError(response.status, response.data, response.retryAfter)
       : googleApiError(response.status, response.data, response.retryAfter);
   }
-  const reason = error instanceof Error ? error.message : String(error);
-  return new ProviderError('TEMPORARY', `Google unreachable: ${reason}`, { provider: 'google', cause: error });
+  // No `cause`: a gaxios error carries its request (Authorization header, refresh token, client secret).
+  const { name, message } = (typeof error === 'object' && error !== null ? error : {}) as { name?: unknown; message?: unknown };
+  const reason = typeof message === 'string' ? `${typeof name === 'string' ? name : 'Error'}: ${message}` : 'unknown failure';
+  return new ProviderError('TEMPORARY', `Google unreachable: ${reason}`, { provider: 'google' });
 }
 
 function responseOf(error: unknown): { status: number; data: unknown; retryAfter: string | null } | undefined {

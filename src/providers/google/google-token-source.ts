@@ -11,6 +11,7 @@ export const GOOGLE_CALENDAR_SCOPE = 'https://www.googleapis.com/auth/calendar';
 
 /** Reuse an access token until this long before it expires. */
 const EXPIRY_MARGIN_MS = 60_000;
+const TOKEN_TIMEOUT_MS = 30_000;
 
 export interface GoogleOAuthClientCredentials {
   clientId: string;
@@ -80,7 +81,7 @@ export class GoogleTokenSource {
       scopes: this.scopes,
       subject: mailbox,
       // gtoken posts to https://oauth2.googleapis.com/token whatever we say; this sends it to the configured host.
-      transporterOptions: { fetchImplementation: googleOAuthFetch(this.endpoints.oauthBaseUrl), retry: false },
+      transporterOptions: { fetchImplementation: googleOAuthFetch(this.endpoints.oauthBaseUrl), retry: false, timeout: TOKEN_TIMEOUT_MS },
     });
     try {
       const credentials = await client.authorize();
@@ -115,7 +116,7 @@ export class GoogleTokenSource {
 }
 
 /** POSTs a form to the OAuth server; its error answers become provider errors. */
-export async function postForm(url: string, form: URLSearchParams, timeoutMs = 30_000): Promise<Record<string, unknown>> {
+export async function postForm(url: string, form: URLSearchParams, timeoutMs = TOKEN_TIMEOUT_MS): Promise<Record<string, unknown>> {
   let response: Response;
   try {
     response = await fetch(url, {

@@ -128,7 +128,7 @@ export class GoogleUserOAuthProvider implements UserOAuthProvider {
       clientSecret: this.options.client.clientSecret,
       redirectUri,
       endpoints: googleOAuthClientEndpoints(this.options.endpoints),
-      transporterOptions: { fetchImplementation: fetch, retry: false },
+      transporterOptions: { fetchImplementation: fetch, retry: false, timeout: 30_000 },
     });
   }
 }
