@@ -61,6 +61,13 @@ interface PendingWrite {
   lastError?: ProviderError;
 }
 
+interface Round {
+  next: PendingWrite[];
+  /** The retryable failure that asks for the longest wait, if any part had one. */
+  retryable?: ProviderError;
+  unauthorized: boolean;
+}
+
 type Settled =
   | { kind: 'done'; result: WriteResult }
   | { kind: 'again'; next: PendingWrite }
@@ -221,56 +228,62 @@ export class GoogleCalendarProvider implements CalendarProvider {
       }
     });
     const startedAt = this.clock.now();
-    let round = 0;
+    let attempt = 0;
     let reauthorized = false;
     while (pending.length > 0) {
-      const next: PendingWrite[] = [];
-      let retryable: ProviderError | undefined;
-      let unauthorized = false;
-      for (const chunk of chunks(pending, this.batchSize)) {
-        let replies: (BatchReply | undefined)[];
-        try {
-          replies = await this.sendBatch(access, chunk.map((p) => p.call));
-        } catch (error) {
-          const failure = googleFailure(error, 'api');
-          if (failure.status === 401 && !reauthorized) unauthorized = true;
-          else if (!failure.retryable) throw failure;
-          else retryable = worse(retryable, failure);
-          for (const p of chunk) next.push({ ...p, lastError: failure });
-          continue;
-        }
-        chunk.forEach((p, i) => {
-          const settled = settle(p, replies[i]);
-          if (settled.kind === 'done') results[p.index] = settled.result;
-          else if (settled.kind === 'again') next.push(settled.next);
-          else if (settled.kind === 'unauthorized' && !reauthorized) {
-            unauthorized = true;
-            next.push(p);
-          } else {
-            const error = settled.kind === 'retry' ? settled.error : authRevoked();
-            if (error.retryable) {
-              retryable = worse(retryable, error);
-              next.push({ ...p, lastError: error });
-            } else results[p.index] = { ok: false, error };
-          }
-        });
-      }
-      if (unauthorized) {
+      const round = await this.sendRound(access, pending, results, reauthorized);
+      if (round.unauthorized) {
+        // Google refused our cached token: one more round with a fresh one.
         reauthorized = true;
         this.tokens.invalidate(access);
       }
-      if (retryable && next.length > 0) {
-        round++;
-        const delay = retryDelayMs(retryable, round, this.retry, this.clock);
-        if (round >= this.retry.maxAttempts || this.clock.now() - startedAt + delay > this.retry.maxTotalMs) {
-          for (const p of next) results[p.index] = { ok: false, error: p.lastError ?? retryable };
+      if (round.retryable && round.next.length > 0) {
+        attempt++;
+        const delay = retryDelayMs(round.retryable, attempt, this.retry, this.clock);
+        if (attempt >= this.retry.maxAttempts || this.clock.now() - startedAt + delay > this.retry.maxTotalMs) {
+          for (const p of round.next) results[p.index] = { ok: false, error: p.lastError ?? round.retryable };
           break;
         }
         await this.clock.sleep(delay);
       }
-      pending = next;
+      pending = round.next;
     }
     return wholeBatchFailure(results as WriteResult[]);
+  }
+
+  /** Sends every pending call once, in batches; records final results, returns what to send again. */
+  private async sendRound(access: CalendarAccess, pending: PendingWrite[], results: (WriteResult | undefined)[], reauthorized: boolean): Promise<Round> {
+    const round: Round = { next: [], unauthorized: false };
+    for (const chunk of chunks(pending, this.batchSize)) {
+      let replies: (BatchReply | undefined)[];
+      try {
+        replies = await this.sendBatch(access, chunk.map((p) => p.call));
+      } catch (error) {
+        const failure = googleFailure(error, 'api');
+        if (failure.status === 401 && !reauthorized) round.unauthorized = true;
+        else if (!failure.retryable) throw failure;
+        else round.retryable = worse(round.retryable, failure);
+        round.next.push(...chunk.map((p) => ({ ...p, lastError: failure })));
+        continue;
+      }
+      chunk.forEach((p, i) => {
+        const settled = settle(p, replies[i]);
+        if (settled.kind === 'done') results[p.index] = settled.result;
+        else if (settled.kind === 'again') round.next.push(settled.next);
+        else if (settled.kind === 'unauthorized' && !reauthorized) {
+          round.unauthorized = true;
+          round.next.push(p);
+        } else {
+          const error = settled.kind === 'retry' ? settled.error : authRevoked();
+          if (!error.retryable) results[p.index] = { ok: false, error };
+          else {
+            round.retryable = worse(round.retryable, error);
+            round.next.push({ ...p, lastError: error });
+          }
+        }
+      });
+    }
+    return round;
   }
 
   private plan(calendarId: string, operation: WriteOperation, index: number): PendingWrite {
