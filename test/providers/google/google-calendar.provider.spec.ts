@@ -2,7 +2,7 @@ import type { CalendarAccess, NormalizedEvent, WriteOperation } from '../../../s
 import { isProviderError, ProviderError } from '../../../src/providers/provider-errors';
 import { GoogleCalendarProvider, type GoogleDriverOptions } from '../../../src/providers/google/google-calendar.provider';
 import { googleEventIdForKey } from '../../../src/providers/google/google-event-ids';
-import { CAL_SCOPE, delegatedAccess, type DriverHarness, FAST_RETRY, READONLY_SCOPE, startDriverHarness, virtualClock } from './google-driver-harness';
+import { CAL_SCOPE, delegatedAccess, type DriverHarness, FAST_RETRY, FULL_PAGES, READONLY_SCOPE, startDriverHarness, virtualClock } from './google-driver-harness';
 
 const ALICE = 'alice@example.com';
 const WINDOW = { start: '2030-01-01T00:00:00Z', end: '2031-01-01T00:00:00Z' };
@@ -130,6 +130,42 @@ describe('GoogleCalendarProvider against the Google emulator (HTTP)', () => {
       harness.emulator.revokeGrant({ mailbox: ALICE });
       expect(await kindOf(d.listCalendars(access))).toBe('AUTH_REVOKED');
       expect(harness.http.filter((r) => r === 'POST /token')).toHaveLength(2);
+    });
+
+    it('writes with a cached token of a revoked grant → AUTH_REVOKED for the whole batch, nothing written', async () => {
+      const access = userAccess(CAL_SCOPE);
+      const d = driver({ oauthClient: CLIENT });
+      await d.listCalendars(access);
+      harness.emulator.revokeGrant({ mailbox: ALICE });
+      const error = await d.writeEvents(access, 'primary', [{ op: 'create', key: 'a', event: baseEvent() }]).catch((e: unknown) => e);
+      expect(error).toMatchObject({ kind: 'AUTH_REVOKED', providerCode: 'invalid_grant' });
+      expect(harness.http.filter((r) => r === 'POST /batch/calendar/v3')).toHaveLength(1);
+      expect(harness.emulator.readEvents(ALICE)).toEqual([]);
+    });
+
+    it('a batch answered 401 because the access token expired at Google is sent again with a fresh token', async () => {
+      let emulatorNow = Date.now();
+      const own = await startDriverHarness({ ...FULL_PAGES, clock: () => emulatorNow });
+      try {
+        own.emulator.createMailbox({ email: ALICE });
+        own.emulator.registerClient({ ...CLIENT, redirectUris: [] });
+        const tokens = own.emulator.issueTokens({ mailbox: ALICE, clientId: CLIENT.clientId });
+        const access: CalendarAccess = { mailbox: ALICE, credentials: { kind: 'google-oauth', refreshToken: tokens.refresh_token as string } };
+        const d = new GoogleCalendarProvider({ endpoints: own.endpoints, oauthClient: CLIENT, retry: FAST_RETRY, clock: virtualClock() });
+        await d.listCalendars(access);
+        emulatorNow += 3_601_000; // Google's clock says the token is gone; ours does not know yet.
+        const results = await d.writeEvents(access, 'primary', [{ op: 'create', key: 'a', event: baseEvent() }]);
+        expect(results).toMatchObject([{ ok: true, id: googleEventIdForKey('a') }]);
+        expect(own.http.filter((r) => r === 'POST /token' || r === 'POST /batch/calendar/v3')).toEqual([
+          'POST /token',
+          'POST /batch/calendar/v3',
+          'POST /token',
+          'POST /batch/calendar/v3',
+        ]);
+        expect(own.emulator.readEvents(ALICE)).toHaveLength(1);
+      } finally {
+        await own.close();
+      }
     });
 
     it('a read-only grant: listing works, writes → PERMISSION_DENIED for the whole batch', async () => {
