@@ -37,6 +37,8 @@ export interface AppConfig {
   database: { connectMs: number; statementMs: number };
   /** Express `trust proxy`: false (default), a hop count, or trusted proxy addresses/subnets. */
   trustProxy: false | number | string[];
+  /** Requests per minute per mailbox the Google driver allows itself (Google's per-user quota is 600). */
+  googleRequestsPerMinute: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -33,6 +33,12 @@ describe('loadConfig', () => {
     expect(config.google).toEqual({ clientId: 'id', clientSecret: 'secret' });
   });
 
+  it('reads the Google per-mailbox budget (default 500 a minute)', () => {
+    expect(loadConfig(production).googleRequestsPerMinute).toBe(500);
+    expect(loadConfig({ ...production, GOOGLE_REQUESTS_PER_MINUTE: '120' }).googleRequestsPerMinute).toBe(120);
+    expect(problemsOf({ ...production, GOOGLE_REQUESTS_PER_MINUTE: '0' })).toEqual(['GOOGLE_REQUESTS_PER_MINUTE must be an integer between 1 and 1000000 (got "0")']);
+  });
+
   it('names every missing secret in production, with no placeholder defaults', () => {
     const problems = problemsOf({ NODE_ENV: 'production', GOOGLE_CLIENT_ID: 'id', GOOGLE_CLIENT_SECRET: 's' });
     expect(problems.join('\n')).toMatch(/ENCRYPTION_KEY is required/);

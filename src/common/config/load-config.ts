@@ -83,6 +83,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       connectMs: reader.int('DB_CONNECT_TIMEOUT_MS', 5000, 100, 120_000),
       statementMs: reader.int('DB_STATEMENT_TIMEOUT_MS', 15_000, 100, 3_600_000),
     },
+    googleRequestsPerMinute: reader.int('GOOGLE_REQUESTS_PER_MINUTE', 500, 1, 1_000_000),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

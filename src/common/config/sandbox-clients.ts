@@ -1,0 +1,10 @@
+/**
+ * The product's OAuth client as the built-in Google emulator registers it in sandbox mode
+ * (src/sandbox/sandbox-seed.ts registers the same values; a test keeps them equal). Without
+ * real GOOGLE_CLIENT_ID / GOOGLE_CLIENT_SECRET the sandbox uses this one; it only ever reaches
+ * the in-process emulator.
+ */
+export const SANDBOX_GOOGLE_OAUTH_CLIENT = {
+  clientId: 'calendar-bridge-sandbox.apps.googleusercontent.com',
+  clientSecret: 'sandbox-google-client-secret',
+} as const;
