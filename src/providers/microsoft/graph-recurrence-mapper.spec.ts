@@ -38,7 +38,7 @@ function ending(s: EventTime): fc.Arbitrary<string[]> {
     if (s.allDay) return [`UNTIL=${date.replace(/-/g, '')}`];
     return [`UNTIL=${DateTime.fromISO(`${date}T23:59:59`, { zone: s.timeZone! }).toUTC().toFormat("yyyyMMdd'T'HHmmss'Z'")}`];
   });
-  return fc.oneof(fc.constant([]), fc.integer({ min: 1, max: 999 }).map((n) => [`COUNT=${n}`]), until);
+  return fc.oneof(fc.constant([] as string[]), fc.integer({ min: 1, max: 999 }).map((n) => [`COUNT=${n}`]), until);
 }
 
 describe('RRULE ↔ Graph patternedRecurrence', () => {

@@ -71,20 +71,28 @@ export class GraphTransport {
   }
 
   /**
-   * One $batch HTTP request (≤ 20 steps). The envelope is retried like any call; the sub-answers
-   * are returned by id whatever order Graph gave them in, failures included (the caller retries
-   * throttled ones). Graph counts each step against the mailbox, so the pacer is charged per step.
+   * One $batch HTTP request (≤ 20 steps). Graph runs independent steps side by side, and more
+   * than 4 at once against one mailbox are throttled (MailboxConcurrency), so the steps are laid
+   * out as `lanes` dependsOn chains (step k after step k − lanes): at most `lanes` run at once, and
+   * the batch holds that many of the mailbox's pacer slots. A step whose chain broke answers 424
+   * without having run. Graph counts each step against the mailbox, so the budget is charged per
+   * step. The envelope is retried like any call; answers are returned by id whatever order Graph
+   * gave them in, failures included (the caller retries the throttled and the 424 ones).
+   * https://learn.microsoft.com/en-us/graph/json-batching#sequencing-requests-with-the-dependson-property
+   * https://learn.microsoft.com/en-us/graph/throttling-limits#outlook-service-limits
    */
   async batch(access: CalendarAccess, steps: BatchStep[]): Promise<Map<string, BatchAnswer>> {
     if (steps.length === 0 || steps.length > GRAPH_BATCH_LIMIT) throw new Error(`a Graph batch holds 1 to ${GRAPH_BATCH_LIMIT} requests`);
-    const requests = steps.map((s) => ({
+    const lanes = Math.max(1, this.options.pacer.maxConcurrent);
+    const requests = steps.map((s, k) => ({
       id: s.id,
       method: s.method,
       url: s.url,
+      ...(k >= lanes ? { dependsOn: [steps[k - lanes].id] } : {}),
       ...(s.body !== undefined ? { body: s.body, headers: { 'Content-Type': 'application/json', ...s.headers } } : s.headers ? { headers: s.headers } : {}),
     }));
     const answer = await withProviderRetries(
-      () => this.options.pacer.run(access.mailbox, steps.length, () => this.sendAuthenticated(access, { method: 'POST', path: '/$batch', body: { requests } })),
+      () => this.options.pacer.run(access.mailbox, steps.length, () => this.sendAuthenticated(access, { method: 'POST', path: '/$batch', body: { requests } }), Math.min(lanes, steps.length)),
       this.options.retry,
       this.options.clock,
     );

@@ -34,6 +34,8 @@ export interface MicrosoftProviderOptions {
 export const GRAPH_PACING: PacingOptions = { maxConcurrent: 4, requestsPerWindow: 10_000, windowMs: 10 * 60_000 };
 /** Sub-request answers worth sending again (https://learn.microsoft.com/en-us/graph/throttling, json-batching). */
 const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
+/** A step not run because an earlier step of its dependsOn chain failed: send it again, no wait needed. */
+const NOT_RUN = 424;
 const READ_HEADERS = { Prefer: 'outlook.body-content-type="text"' };
 
 interface DeltaItem {
@@ -299,10 +301,11 @@ export class MicrosoftCalendarProvider implements CalendarProvider {
   }
 
   /**
-   * Sends steps as $batch requests of ≤ 20 (in parallel, the pacer keeps 4 per mailbox) and
-   * returns one answer per step in step order, whatever order Graph answered in. Steps answered
-   * 429/5xx are sent again — only those — after their Retry-After or a jittered backoff, within
-   * the retry budget; what still fails is returned as it failed.
+   * Sends steps as $batch requests of ≤ 20 (the pacer lets one batch per mailbox run at a time,
+   * see GraphTransport.batch) and returns one answer per step in step order, whatever order Graph
+   * answered in. Steps answered 429/5xx are sent again — only those, plus the ones their failure
+   * kept from running (424) — after their Retry-After or a jittered backoff, within the retry
+   * budget; what still fails is returned as it failed.
    */
   private async runBatched(access: CalendarAccess, steps: Omit<BatchStep, 'id'>[]): Promise<BatchAnswer[]> {
     const answers: BatchAnswer[] = new Array(steps.length);
@@ -317,9 +320,10 @@ export class MicrosoftCalendarProvider implements CalendarProvider {
           for (const i of chunk) answers[i] = byId.get(String(i))!;
         }),
       );
-      const retryable = pending.filter((i) => RETRYABLE_STATUSES.has(answers[i].status));
+      const throttled = pending.filter((i) => RETRYABLE_STATUSES.has(answers[i].status));
+      const retryable = pending.filter((i) => RETRYABLE_STATUSES.has(answers[i].status) || answers[i].status === NOT_RUN);
       if (retryable.length === 0 || attempt >= this.retry.maxAttempts) break;
-      const delay = Math.max(...retryable.map((i) => retryDelayMs(failureOf(answers[i], 'batch step'), attempt, this.retry, this.clock)));
+      const delay = Math.max(0, ...throttled.map((i) => retryDelayMs(failureOf(answers[i], 'batch step'), attempt, this.retry, this.clock)));
       if (this.clock.now() - startedAt + delay > this.retry.maxTotalMs) break;
       await this.clock.sleep(delay);
       pending = retryable;
