@@ -334,7 +334,8 @@ export class MicrosoftCalendarProvider implements CalendarProvider {
   // ─── subscriptions ───────────────────────────────────────────────────────────────────────
 
   async subscribe(access: CalendarAccess, calendarId: string, webhookUrl: string, clientState: string): Promise<Subscription> {
-    const resource = `${mailboxPrefix(access).slice(1)}/calendars/${encodeURIComponent(calendarId)}/events`;
+    // A resource path in a JSON body, not a URL: the UPN as is.
+    const resource = `${access.credentials.kind === 'microsoft-app' ? `users/${access.mailbox}` : 'me'}/calendars/${calendarId}/events`;
     const answer = await this.transport.call<{ id: string; expirationDateTime: string }>(access, {
       method: 'POST',
       path: '/subscriptions',

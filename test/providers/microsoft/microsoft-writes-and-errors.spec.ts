@@ -1,5 +1,6 @@
 import { isProviderError, type ProviderError } from '../../../src/providers/provider-errors';
 import type { CalendarAccess, NormalizedEvent, WriteOperation } from '../../../src/providers/calendar-provider';
+import { startWebhook } from '../../emulators/microsoft/microsoft-test-env';
 import { startProviderEnv, type ProviderEnv } from './microsoft-provider-env';
 
 function event(title: string, day: number): NormalizedEvent {
@@ -125,6 +126,30 @@ describe('Microsoft driver writes, faults and errors', () => {
     });
     const [result] = await p.provider.writeEvents(bob, calendar, [{ op: 'create', key: 'p', event: event('Denied', 11) }]);
     expect(result.ok ? 'ok' : [result.error.kind, result.error.providerCode]).toEqual(['PERMISSION_DENIED', 'ErrorAccessDenied']);
+  });
+});
+
+describe('Microsoft driver subscriptions', () => {
+  it('subscribes to a calendar, renews and stops the subscription', async () => {
+    const p = await startProviderEnv();
+    const hook = await startWebhook();
+    try {
+      const bob = p.app(p.tenant.bob.email);
+      const calendar = (await p.provider.resolveMailbox(bob)).primaryCalendarId;
+      const subscription = await p.provider.subscribe(bob, calendar, hook.url, 'client-state-1');
+      const [record] = p.env.emulator.listSubscriptions();
+      expect(record).toMatchObject({ id: subscription.id, resource: `users/bob@contoso.test/calendars/${calendar}/events`, clientState: 'client-state-1', changeType: 'created,updated,deleted' });
+      expect(hook.validations).toHaveLength(1);
+      const renewed = await p.provider.renewSubscription(bob, subscription);
+      expect(renewed.id).toBe(subscription.id);
+      expect(Date.parse(renewed.expiresAt)).toBeGreaterThanOrEqual(Date.parse(subscription.expiresAt));
+      await p.provider.unsubscribe(bob, subscription);
+      expect(p.env.emulator.listSubscriptions()).toEqual([]);
+      await expect(p.provider.unsubscribe(bob, subscription)).resolves.toBeUndefined();
+    } finally {
+      await hook.close();
+      await p.close();
+    }
   });
 });
 
