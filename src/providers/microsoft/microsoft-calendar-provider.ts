@@ -232,8 +232,8 @@ export class MicrosoftCalendarProvider implements CalendarProvider {
         if (op.op === 'delete') steps.push({ index, step: { method: 'DELETE', url: `${prefix}/events/${encodeURIComponent(op.id)}` } });
         else if (op.op === 'update') steps.push({ index, step: { method: 'PATCH', url: `${prefix}/events/${encodeURIComponent(op.id)}`, body: eventToGraph(op.event, { asOccurrence: op.event.occurrenceOf !== null }) } });
         else if (op.event.occurrenceOf) {
-          const occurrenceId = occurrenceIdOf.get(index);
-          if (!occurrenceId) throw new ProviderError('NOT_FOUND', 'The series has no occurrence at that original start', { provider: 'microsoft' });
+          const occurrenceId = occurrenceIdOf.get(index)!;
+          if (isProviderError(occurrenceId)) throw occurrenceId;
           steps.push({ index, step: { method: 'PATCH', url: `${prefix}/events/${encodeURIComponent(occurrenceId)}`, body: eventToGraph(op.event, { asOccurrence: true }) } });
         } else {
           const body = { ...eventToGraph(op.event), transactionId: transactionIdOf(op.key) };
@@ -272,7 +272,13 @@ export class MicrosoftCalendarProvider implements CalendarProvider {
     });
     if (wanted.length === 0) return;
     const ids = await this.findOccurrences(access, wanted);
-    const deletions = wanted.map((w, k) => ({ w, id: ids[k] })).filter((d): d is { w: (typeof wanted)[number]; id: string } => d.id !== undefined);
+    const deletions: { w: (typeof wanted)[number]; id: string }[] = [];
+    wanted.forEach((w, k) => {
+      const found = ids[k];
+      // No occurrence at that date (already cancelled, or outside the pattern): the EXDATE holds.
+      if (typeof found === 'string') deletions.push({ w, id: found });
+      else if (found.kind !== 'NOT_FOUND') results[w.index] = { ok: false, error: found };
+    });
     const answers = await this.runBatched(access, deletions.map((d) => ({ method: 'DELETE' as const, url: `${mailboxPrefix(access)}/events/${encodeURIComponent(d.id)}` })));
     deletions.forEach((d, k) => {
       const answer = answers[k];
@@ -280,8 +286,8 @@ export class MicrosoftCalendarProvider implements CalendarProvider {
     });
   }
 
-  /** The occurrence ids of series at original starts (undefined where the series has none), via /instances around each start. */
-  private async findOccurrences(access: CalendarAccess, targets: { seriesId: string; originalStart: EventTime }[]): Promise<(string | undefined)[]> {
+  /** The occurrence ids of series at original starts, via /instances around each start; NOT_FOUND where the series has none. */
+  private async findOccurrences(access: CalendarAccess, targets: { seriesId: string; originalStart: EventTime }[]): Promise<(string | ProviderError)[]> {
     if (targets.length === 0) return [];
     const prefix = mailboxPrefix(access);
     const steps = targets.map(({ seriesId, originalStart }) => {
@@ -293,10 +299,10 @@ export class MicrosoftCalendarProvider implements CalendarProvider {
     const answers = await this.runBatched(access, steps);
     return targets.map((target, k) => {
       const answer = answers[k];
-      if (answer.status === 404) return undefined;
-      if (answer.status < 200 || answer.status >= 300) throw failureOf(answer, 'GET instances');
-      const value = ((answer.body as { value?: { id: string; originalStart?: string }[] })?.value ?? []);
-      return value.find((o) => o.originalStart && sameOriginalStart(o.originalStart, target.originalStart))?.id;
+      if (answer.status < 200 || answer.status >= 300) return failureOf(answer, 'GET instances');
+      const value = (answer.body as { value?: { id: string; originalStart?: string }[] })?.value ?? [];
+      const found = value.find((o) => o.originalStart && sameOriginalStart(o.originalStart, target.originalStart));
+      return found ? found.id : new ProviderError('NOT_FOUND', 'The series has no occurrence at that original start', { provider: 'microsoft', status: 404 });
     });
   }
 

@@ -112,6 +112,22 @@ describe('Microsoft driver writes, faults and errors', () => {
     expect(updateGone.ok ? 'ok' : [updateGone.error.kind, updateGone.error.status]).toEqual(['NOT_FOUND', 404]);
   });
 
+  it('writes an exception onto the matching occurrence, and answers NOT_FOUND for a start the series does not have', async () => {
+    const series = { ...event('Standup', 1), recurrence: { rule: 'FREQ=DAILY;COUNT=5', exdates: [{ allDay: false as const, dateTime: '2030-04-03T10:00:00', timeZone: 'Europe/Paris' }] } };
+    const [master] = await p.provider.writeEvents(bob, calendar, [{ op: 'create', key: 's', event: series }]);
+    const seriesId = (master as { id: string }).id;
+    const moved = { ...event('Standup (late)', 2), start: { allDay: false as const, dateTime: '2030-04-02T15:00:00', timeZone: 'Europe/Paris' }, end: { allDay: false as const, dateTime: '2030-04-02T15:30:00', timeZone: 'Europe/Paris' } };
+    const [exception, missing] = await p.provider.writeEvents(bob, calendar, [
+      { op: 'create', key: 'e1', event: { ...moved, occurrenceOf: { seriesId, originalStart: { allDay: false, dateTime: '2030-04-02T10:00:00', timeZone: 'Europe/Paris' } } } },
+      { op: 'create', key: 'e2', event: { ...moved, occurrenceOf: { seriesId, originalStart: { allDay: false, dateTime: '2030-04-02T11:00:00', timeZone: 'Europe/Paris' } } } },
+    ]);
+    expect(exception.ok).toBe(true);
+    expect(missing.ok ? 'ok' : missing.error.kind).toBe('NOT_FOUND');
+    const [stored] = p.env.emulator.listStoredEvents(p.tenant.bob.email);
+    expect(stored.cancelledOccurrences).toEqual([`OID.${seriesId}.2030-04-03`]);
+    expect((stored.exceptionOccurrences as { subject: string; start: { dateTime: string } }[]).map((e) => [e.subject, e.start.dateTime])).toEqual([['Standup (late)', '2030-04-02T13:00:00.0000000']]);
+  });
+
   it('refuses a rule Graph cannot hold, per item, without a request', async () => {
     const hourly = { ...event('Hourly', 10), recurrence: { rule: 'FREQ=HOURLY;COUNT=3', exdates: [] } };
     const [result] = await p.provider.writeEvents(bob, calendar, [{ op: 'create', key: 'h', event: hourly }]);
