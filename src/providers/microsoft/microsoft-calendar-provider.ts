@@ -120,16 +120,16 @@ export class MicrosoftCalendarProvider implements CalendarProvider {
     const start = `${mailboxPrefix(access)}/calendars/${encodeURIComponent(calendarId)}/calendarView/delta?startDateTime=${encodeURIComponent(window.start)}&endDateTime=${encodeURIComponent(window.end)}`;
     const round = await this.deltaRound(access, start);
     const state: SyncState = { d: round.deltaLink, e: {}, m: {} };
-    const { changed } = await this.applyRound(access, round.items, state, false);
+    const { changed } = await this.applyRound(access, round.items, state, window, false);
     return { events: changed, cursor: encodeCursor(state) };
   }
 
-  async listChanges(access: CalendarAccess, _calendarId: string, cursor: SyncCursor, _window: TimeWindow): Promise<ChangeListing> {
+  async listChanges(access: CalendarAccess, _calendarId: string, cursor: SyncCursor, window: TimeWindow): Promise<ChangeListing> {
     const state = decodeCursor(cursor);
     // The window is the one the deltaLink was started with; a new window needs a full listing.
     const round = await this.deltaRound(access, state.d);
     state.d = round.deltaLink;
-    const { changed, removed } = await this.applyRound(access, round.items, state, true);
+    const { changed, removed } = await this.applyRound(access, round.items, state, window, true);
     return { changed, removed, cursor: encodeCursor(state) };
   }
 
@@ -156,32 +156,36 @@ export class MicrosoftCalendarProvider implements CalendarProvider {
    * (with the copy marker, which delta cannot expand) unless their changeKey is the one we already
    * returned; occurrences name their master, which is re-read and reported only when it changed.
    */
-  private async applyRound(access: CalendarAccess, raw: DeltaItem[], state: SyncState, incremental: boolean): Promise<{ changed: NormalizedEvent[]; removed: string[] }> {
-    const latest = new Map<string, DeltaItem>();
-    for (const item of raw) if (item?.id) latest.set(item.id, item);
+  private async applyRound(access: CalendarAccess, raw: DeltaItem[], state: SyncState, window: TimeWindow, incremental: boolean): Promise<{ changed: NormalizedEvent[]; removed: string[] }> {
+    const seen = entriesById(raw, state);
     const removed: string[] = [];
     const items = new Set<string>();
     const masters = new Set<string>();
+    /** Ids both changed and removed in this round (replays can put them in any order): Graph decides. */
+    const contested = new Set<string>();
     let unknownRemoval = false;
-    for (const item of latest.values()) {
-      const key = shortHash(item.id);
-      if (item['@removed'] !== undefined) {
+    for (const [id, entry] of seen) {
+      const key = shortHash(id);
+      const change = entry.change;
+      if (change && (change.type === 'occurrence' || change.type === 'seriesMaster')) {
+        masters.add(change.type === 'occurrence' && change.seriesMasterId ? change.seriesMasterId : id);
+        if (entry.removed) unknownRemoval = true;
+        continue;
+      }
+      if (!change) {
         const known = state.e[key];
         if (known) {
-          removed.push(item.id);
+          removed.push(id);
           delete state.e[key];
           if (known[1]) masters.add(known[1]);
-        } else if (state.m[item.id] !== undefined) masters.add(item.id);
+        } else if (state.m[id] !== undefined) masters.add(id);
         else unknownRemoval = true;
         continue;
       }
-      if (item.type === 'occurrence' && item.seriesMasterId) masters.add(item.seriesMasterId);
-      else if (item.type === 'seriesMaster') masters.add(item.id);
-      else {
-        if (state.e[key] && item.changeKey && state.e[key][0] === shortHash(item.changeKey)) continue; // a replay
-        items.add(item.id);
-        if (item.type === 'exception' && item.seriesMasterId && state.m[item.seriesMasterId] === undefined) masters.add(item.seriesMasterId);
-      }
+      if (!entry.removed && state.e[key] && !entry.fresh) continue; // a replay of what we returned
+      if (entry.removed) contested.add(id);
+      items.add(id);
+      if (change.type === 'exception' && change.seriesMasterId && state.m[change.seriesMasterId] === undefined) masters.add(change.seriesMasterId);
     }
     // A removal we cannot place is a phantom, a cancelled plain occurrence or a deleted series: the masters tell which.
     if (incremental && unknownRemoval) for (const id of Object.keys(state.m)) masters.add(id);
@@ -189,19 +193,17 @@ export class MicrosoftCalendarProvider implements CalendarProvider {
     const ids = [...items, ...[...masters].filter((m) => !items.has(m))];
     const answers = await this.runBatched(access, ids.map((id) => ({ method: 'GET' as const, url: `${mailboxPrefix(access)}/events/${encodeURIComponent(id)}?$select=${MASTER_SELECT}&$expand=${encodeURIComponent(EXPAND_COPY_MARKER)}`, headers: READ_HEADERS })));
     const changed: NormalizedEvent[] = [];
+    const forget = (id: string, isMaster: boolean) => {
+      const table: Record<string, unknown> = isMaster ? state.m : state.e;
+      const key = isMaster ? id : shortHash(id);
+      if (table[key] === undefined) return;
+      removed.push(id);
+      delete table[key];
+    };
     ids.forEach((id, index) => {
       const answer = answers[index];
       const isMaster = masters.has(id) && !items.has(id);
-      if (answer.status === 404) {
-        if (isMaster && state.m[id] !== undefined) {
-          removed.push(id);
-          delete state.m[id];
-        } else if (!isMaster && state.e[shortHash(id)]) {
-          removed.push(id);
-          delete state.e[shortHash(id)];
-        }
-        return;
-      }
+      if (answer.status === 404) return forget(id, isMaster);
       if (answer.status < 200 || answer.status >= 300) throw failureOf(answer, `GET event`);
       const json = answer.body as GraphEventJson;
       if (json.type === 'seriesMaster') {
@@ -209,7 +211,12 @@ export class MicrosoftCalendarProvider implements CalendarProvider {
         if (state.m[id] === fingerprint) return;
         state.m[id] = fingerprint;
       } else {
-        state.e[shortHash(id)] = json.type === 'exception' && json.seriesMasterId ? [shortHash(json.changeKey ?? ''), json.seriesMasterId] : [shortHash(json.changeKey ?? '')];
+        if (contested.has(id) && !overlapsWindow(json, window)) return forget(id, false);
+        const key = shortHash(id);
+        const changeKey = shortHash(json.changeKey ?? '');
+        // A replay of an older version: what Graph holds now is what we already returned.
+        if (state.e[key]?.[0] === changeKey) return;
+        state.e[key] = json.type === 'exception' && json.seriesMasterId ? [changeKey, json.seriesMasterId] : [changeKey];
       }
       changed.push(eventFromGraph(json));
     });
@@ -381,6 +388,40 @@ export function mailboxPrefix(access: CalendarAccess): string {
 export function transactionIdOf(key: string): string {
   const hex = createHash('sha256').update(`calendar-bridge:${key}`).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+interface RoundEntry {
+  removed: boolean;
+  /** The last non-removal entry. */
+  change?: DeltaItem;
+  /** Some non-removal entry carries a changeKey other than the one we returned last. */
+  fresh: boolean;
+}
+
+/** A delta round's entries per id: Graph may repeat an item, removals included, within and across pages. */
+function entriesById(raw: DeltaItem[], state: SyncState): Map<string, RoundEntry> {
+  const seen = new Map<string, RoundEntry>();
+  for (const item of raw) {
+    if (!item?.id) continue;
+    const entry = seen.get(item.id) ?? { removed: false, fresh: false };
+    if (item['@removed'] !== undefined) entry.removed = true;
+    else {
+      entry.change = item;
+      if (!item.changeKey || state.e[shortHash(item.id)]?.[0] !== shortHash(item.changeKey)) entry.fresh = true;
+    }
+    seen.set(item.id, entry);
+  }
+  return seen;
+}
+
+/** Whether an event read from Graph lies in the listing window (calendarView overlap rule). */
+function overlapsWindow(event: GraphEventJson, window: TimeWindow): boolean {
+  const instant = (t: GraphEventJson['start']) => DateTime.fromISO(t?.dateTime ?? '', { zone: ianaZoneOf(t?.timeZone) ?? 'UTC' }).toMillis();
+  const start = instant(event.start);
+  const end = instant(event.end);
+  const from = Date.parse(window.start);
+  const to = Date.parse(window.end);
+  return start === end ? start >= from && start < to : start < to && end > from;
 }
 
 function failureOf(answer: BatchAnswer, request: string): ProviderError {

@@ -93,12 +93,21 @@ describe('MicrosoftCalendarProvider against the Graph emulator', () => {
 
   it('lists exactly the changes since the cursor, across phantom removals and replayed changes', async () => {
     seedSource(p);
+    const deltaHistory: unknown[] = [];
+    p.hook.current = async (url, _init, send) => {
+      const response = await send();
+      if (url.includes('/calendarView/delta')) deltaHistory.push(...((await response.clone().json()) as { value: unknown[] }).value);
+      return response;
+    };
     const full = await p.provider.listEvents(alice, aliceCalendar, WINDOW);
     const id = (title: string) => full.events.find((e) => e.title === title)!.id!;
 
+    const sentBefore = p.sent.length;
     const nothing = await p.provider.listChanges(alice, aliceCalendar, full.cursor, WINDOW);
     expect(nothing.changed).toEqual([]);
     expect(nothing.removed).toEqual([]);
+    // A sync with no change costs one request: the delta link.
+    expect(p.sent.slice(sentBefore).map((s) => s.url.includes('/calendarView/delta'))).toEqual([true]);
 
     // Change one single, delete the other, cancel one more occurrence of the series.
     const berlin = full.events.find((e) => e.title === 'Berlin call')!;
@@ -110,15 +119,15 @@ describe('MicrosoftCalendarProvider against the Graph emulator', () => {
     ]);
     expect(writes.map((w) => w.ok)).toEqual([true, true, true]);
 
-    // Graph may repeat changes already delivered and report removals of events it never listed.
-    let lastDeltaItems: unknown[] = [];
+    // Graph may repeat changes already delivered, older versions after newer ones, and report
+    // removals of events it never listed.
     p.hook.current = async (url, _init, send) => {
       const response = await send();
       if (!url.includes('/calendarView/delta')) return response;
       const body = (await response.json()) as { value: unknown[] };
-      const replayed = lastDeltaItems;
-      lastDeltaItems = body.value;
-      body.value = [...replayed, ...body.value, { '@odata.type': '#microsoft.graph.event', id: 'AAMkAPhantomOutsideTheWindowAAA=', '@removed': { reason: 'deleted' } }];
+      const replayed = [...deltaHistory].reverse();
+      deltaHistory.push(...body.value);
+      body.value = [...body.value, ...replayed, { '@odata.type': '#microsoft.graph.event', id: 'AAMkAPhantomOutsideTheWindowAAA=', '@removed': { reason: 'deleted' } }];
       return new Response(JSON.stringify(body), { status: response.status, headers: response.headers });
     };
     const changes = await p.provider.listChanges(alice, aliceCalendar, nothing.cursor, WINDOW);
@@ -131,6 +140,19 @@ describe('MicrosoftCalendarProvider against the Graph emulator', () => {
     const again = await p.provider.listChanges(alice, aliceCalendar, changes.cursor, WINDOW);
     expect(again.changed).toEqual([]);
     expect(again.removed).toEqual([]);
+  });
+
+  it('reports an event moved out of the window as removed and moved back in as changed', async () => {
+    seedSource(p);
+    const full = await p.provider.listEvents(alice, aliceCalendar, WINDOW);
+    const berlin = full.events.find((e) => e.title === 'Berlin call')!;
+    const at = (day: string) => ({ ...berlin, start: { ...berlin.start, dateTime: `${day}T16:00:00` }, end: { ...berlin.end, dateTime: `${day}T17:15:00` } });
+    await p.provider.writeEvents(alice, aliceCalendar, [{ op: 'update', id: berlin.id!, event: at('2030-06-10') }]);
+    const out = await p.provider.listChanges(alice, aliceCalendar, full.cursor, WINDOW);
+    expect([out.changed, out.removed]).toEqual([[], [berlin.id]]);
+    await p.provider.writeEvents(alice, aliceCalendar, [{ op: 'update', id: berlin.id!, event: at('2030-04-10') }]);
+    const back = await p.provider.listChanges(alice, aliceCalendar, out.cursor, WINDOW);
+    expect([back.changed.map((e) => [e.id, e.start]), back.removed]).toEqual([[[berlin.id, { allDay: false, dateTime: '2030-04-10T16:00:00', timeZone: 'Europe/Berlin' }]], []]);
   });
 
   it('reports an expired delta link as SYNC_CURSOR_EXPIRED', async () => {
