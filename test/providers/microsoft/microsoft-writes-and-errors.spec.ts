@@ -53,6 +53,7 @@ describe('Microsoft driver writes, faults and errors', () => {
     const results = await p.provider.writeEvents(bob, calendar, operations);
 
     expect(graphRequests(p).map((s) => `${s.method} ${s.url.slice(p.env.graphRoot.length)}`)).toEqual(Array(6).fill('POST /$batch'));
+    expect(p.sent).toHaveLength(6); // the app token from resolveMailbox is still cached
     expect(p.env.emulator.requestCounts().byEndpoint['POST /$batch']).toBe(6);
     const stored = p.env.emulator.listStoredEvents(p.tenant.bob.email);
     expect(stored).toHaveLength(120);
@@ -72,6 +73,27 @@ describe('Microsoft driver writes, faults and errors', () => {
     expect(graphRequests(p).map((s) => s.method)).toEqual(['POST', 'POST']);
     expect(stored.map((e) => e.subject)).toEqual(['Once']);
     expect(result).toEqual({ ok: true, id: stored[0].id, etag: expect.stringMatching(/^W\/"/) });
+  });
+
+  it('makes one event when a create timed out at the client while Graph was still working on it', async () => {
+    const slow = await startProviderEnv({ requestTimeoutMs: 150 });
+    try {
+      const access = slow.app(slow.tenant.bob.email);
+      const primary = (await slow.provider.resolveMailbox(access)).primaryCalendarId;
+      slow.env.emulator.setLatency(400);
+      slow.hook.current = async (url, _init, send) => {
+        if (url.endsWith('/$batch')) setTimeout(() => slow.env.emulator.setLatency(0), 100); // only the first attempt is slow
+        return send();
+      };
+      const [result] = await slow.provider.writeEvents(access, primary, [{ op: 'create', key: 'link-1:evt-2', event: event('Slow', 4) }]);
+      await new Promise((resolve) => setTimeout(resolve, 500)); // let the first attempt finish at the emulator
+      const stored = slow.env.emulator.listStoredEvents(slow.tenant.bob.email);
+      expect(stored.map((e) => e.subject)).toEqual(['Slow']);
+      expect(result).toEqual({ ok: true, id: stored[0].id, etag: expect.stringMatching(/^W\/"/) });
+      expect(slow.sent.filter((s) => s.url.endsWith('/$batch'))).toHaveLength(2);
+    } finally {
+      await slow.close();
+    }
   });
 
   it('absorbs throttled (429) and unavailable (503) answers, retrying only the sub-requests that failed', async () => {
