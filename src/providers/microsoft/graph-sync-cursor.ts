@@ -3,25 +3,29 @@ import { ProviderError } from '../provider-errors';
 
 /**
  * The incremental cursor handed to the sync engine: Graph's deltaLink plus a compact memory of
- * what the last listing returned, which Graph's calendarView/delta does not give us for free:
- *  - `e`: singles and exceptions in the window, hashed id → [hashed changeKey, series master id
- *    for exceptions]. A replayed change (same changeKey) is dropped; a @removed for an id we never
- *    listed (a phantom outside the window, or a plain occurrence) is not reported as a removal;
+ * what the last listing saw, which Graph's calendarView/delta does not give us for free:
+ *  - `e`: every instance in the window (singles, exceptions, plain occurrences), hashed id →
+ *    [hashed changeKey, hashed series master id (exceptions and occurrences), 1 for an occurrence].
+ *    A replayed entry (same changeKey) is dropped; a @removed for an id never seen (a phantom
+ *    outside the window) is ignored; a removed occurrence means its master changed (cancelled);
  *  - `m`: series masters (full id, so they can be re-read) → fingerprint of changeKey + cancelled
- *    occurrences. An occurrence in the delta only means "this series may have changed": the
- *    master is re-read and reported only if its fingerprint moved.
- * Hashes keep the cursor small (about 30 bytes per event) whatever Graph's long ids look like.
+ *    occurrences. A changed occurrence only means "this series may have changed": the master is
+ *    re-read and reported only if its fingerprint moved.
+ * Hashes keep the cursor small (about 45 bytes per instance) whatever Graph's long ids look like.
  */
+export type SeenInstance = [changeKey: string, master?: string, occurrence?: 1];
+
 export interface SyncState {
   d: string;
-  e: Record<string, [string, string?]>;
+  e: Record<string, SeenInstance>;
   m: Record<string, string>;
 }
 
-const PREFIX = 'msgraph1.';
+const PREFIX = 'msgraph2.';
 const MAX_CURSOR_CHARS = 4 * 1024 * 1024;
 
-export const shortHash = (value: string): string => createHash('sha256').update(value).digest('base64url').slice(0, 16);
+/** 12 base64url characters (72 bits): collisions among a mailbox's few thousand instances are negligible. */
+export const shortHash = (value: string): string => createHash('sha256').update(value).digest('base64url').slice(0, 12);
 
 export function encodeCursor(state: SyncState): string {
   return PREFIX + Buffer.from(JSON.stringify(state), 'utf8').toString('base64url');

@@ -10,7 +10,7 @@ import { MailboxPacer, type PacingOptions } from '../shared/mailbox-pacer';
 import { DEFAULT_RETRY, retryDelayMs, SYSTEM_CLOCK, type RetryClock, type RetryOptions } from '../shared/provider-retry';
 import { parseGraphFailure } from './graph-error-parser';
 import { EXPAND_COPY_MARKER, MASTER_SELECT, eventFromGraph, eventToGraph, type GraphEventJson } from './graph-event-mapper';
-import { decodeCursor, encodeCursor, shortHash, type SyncState } from './graph-sync-cursor';
+import { decodeCursor, encodeCursor, shortHash, type SeenInstance, type SyncState } from './graph-sync-cursor';
 import { GRAPH_BATCH_LIMIT, GraphTransport, type BatchAnswer, type BatchStep } from './graph-transport';
 import { ianaZoneOf } from './graph-time-zones';
 import { MicrosoftTokenSource, type MicrosoftOAuthClient } from './microsoft-token-source';
@@ -120,7 +120,7 @@ export class MicrosoftCalendarProvider implements CalendarProvider {
     const start = `${mailboxPrefix(access)}/calendars/${encodeURIComponent(calendarId)}/calendarView/delta?startDateTime=${encodeURIComponent(window.start)}&endDateTime=${encodeURIComponent(window.end)}`;
     const round = await this.deltaRound(access, start);
     const state: SyncState = { d: round.deltaLink, e: {}, m: {} };
-    const { changed } = await this.applyRound(access, round.items, state, window, false);
+    const { changed } = await this.applyRound(access, round.items, state, window);
     return { events: changed, cursor: encodeCursor(state) };
   }
 
@@ -129,7 +129,7 @@ export class MicrosoftCalendarProvider implements CalendarProvider {
     // The window is the one the deltaLink was started with; a new window needs a full listing.
     const round = await this.deltaRound(access, state.d);
     state.d = round.deltaLink;
-    const { changed, removed } = await this.applyRound(access, round.items, state, window, true);
+    const { changed, removed } = await this.applyRound(access, round.items, state, window);
     return { changed, removed, cursor: encodeCursor(state) };
   }
 
@@ -154,41 +154,45 @@ export class MicrosoftCalendarProvider implements CalendarProvider {
    * Turns one delta round into exactly the model's changes. calendarView/delta lists instances;
    * the model wants singles, series masters and exceptions: singles and exceptions are re-read
    * (with the copy marker, which delta cannot expand) unless their changeKey is the one we already
-   * returned; occurrences name their master, which is re-read and reported only when it changed.
+   * saw; a changed or removed occurrence names its master, which is re-read and reported only when
+   * it changed; removals of ids never seen (phantoms) are ignored. See graph-sync-cursor.ts.
    */
-  private async applyRound(access: CalendarAccess, raw: DeltaItem[], state: SyncState, window: TimeWindow, incremental: boolean): Promise<{ changed: NormalizedEvent[]; removed: string[] }> {
-    const seen = entriesById(raw, state);
+  private async applyRound(access: CalendarAccess, raw: DeltaItem[], state: SyncState, window: TimeWindow): Promise<{ changed: NormalizedEvent[]; removed: string[] }> {
+    const masterIdOf = new Map(Object.keys(state.m).map((id) => [shortHash(id), id]));
     const removed: string[] = [];
     const items = new Set<string>();
     const masters = new Set<string>();
     /** Ids both changed and removed in this round (replays can put them in any order): Graph decides. */
     const contested = new Set<string>();
-    let unknownRemoval = false;
-    for (const [id, entry] of seen) {
+    const recheckMasterOf = (seen: SeenInstance) => {
+      const masterId = seen[1] === undefined ? undefined : masterIdOf.get(seen[1]);
+      if (masterId) masters.add(masterId);
+    };
+    for (const [id, entry] of entriesById(raw, state)) {
       const key = shortHash(id);
+      const known = state.e[key];
       const change = entry.change;
-      if (change && (change.type === 'occurrence' || change.type === 'seriesMaster')) {
-        masters.add(change.type === 'occurrence' && change.seriesMasterId ? change.seriesMasterId : id);
-        if (entry.removed) unknownRemoval = true;
-        continue;
-      }
       if (!change) {
-        const known = state.e[key];
         if (known) {
-          removed.push(id);
           delete state.e[key];
-          if (known[1]) masters.add(known[1]);
+          recheckMasterOf(known); // a cancelled occurrence or exception changes its master
+          if (known[2] !== 1) removed.push(id);
         } else if (state.m[id] !== undefined) masters.add(id);
-        else unknownRemoval = true;
+        // else: never listed (a phantom outside the window): nothing to report.
         continue;
       }
-      if (!entry.removed && state.e[key] && !entry.fresh) continue; // a replay of what we returned
-      if (entry.removed) contested.add(id);
-      items.add(id);
-      if (change.type === 'exception' && change.seriesMasterId && state.m[change.seriesMasterId] === undefined) masters.add(change.seriesMasterId);
+      if (!entry.removed && known && !entry.fresh) continue; // a replay of what we saw
+      if (change.type === 'seriesMaster') {
+        masters.add(id);
+      } else if (change.type === 'occurrence' && change.seriesMasterId) {
+        state.e[key] = [shortHash(change.changeKey ?? ''), shortHash(change.seriesMasterId), 1];
+        masters.add(change.seriesMasterId);
+      } else {
+        if (entry.removed) contested.add(id);
+        items.add(id);
+        if (change.type === 'exception' && change.seriesMasterId && state.m[change.seriesMasterId] === undefined) masters.add(change.seriesMasterId);
+      }
     }
-    // A removal we cannot place is a phantom, a cancelled plain occurrence or a deleted series: the masters tell which.
-    if (incremental && unknownRemoval) for (const id of Object.keys(state.m)) masters.add(id);
 
     const ids = [...items, ...[...masters].filter((m) => !items.has(m))];
     const answers = await this.runBatched(access, ids.map((id) => ({ method: 'GET' as const, url: `${mailboxPrefix(access)}/events/${encodeURIComponent(id)}?$select=${MASTER_SELECT}&$expand=${encodeURIComponent(EXPAND_COPY_MARKER)}`, headers: READ_HEADERS })));
@@ -216,7 +220,7 @@ export class MicrosoftCalendarProvider implements CalendarProvider {
         const changeKey = shortHash(json.changeKey ?? '');
         // A replay of an older version: what Graph holds now is what we already returned.
         if (state.e[key]?.[0] === changeKey) return;
-        state.e[key] = json.type === 'exception' && json.seriesMasterId ? [changeKey, json.seriesMasterId] : [changeKey];
+        state.e[key] = json.type === 'exception' && json.seriesMasterId ? [changeKey, shortHash(json.seriesMasterId)] : [changeKey];
       }
       changed.push(eventFromGraph(json));
     });

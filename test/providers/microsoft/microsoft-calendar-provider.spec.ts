@@ -155,6 +155,17 @@ describe('MicrosoftCalendarProvider against the Graph emulator', () => {
     expect([back.changed.map((e) => [e.id, e.start]), back.removed]).toEqual([[[berlin.id, { allDay: false, dateTime: '2030-04-10T16:00:00', timeZone: 'Europe/Berlin' }]], []]);
   });
 
+  it('reports a deleted series as its master and its exception removed', async () => {
+    seedSource(p);
+    const full = await p.provider.listEvents(alice, aliceCalendar, WINDOW);
+    const series = full.events.find((e) => e.title === 'Weekly review')!;
+    const exception = full.events.find((e) => e.title === 'Weekly review (moved)')!;
+    expect((await p.provider.writeEvents(alice, aliceCalendar, [{ op: 'delete', id: series.id! }]))[0].ok).toBe(true);
+    const changes = await p.provider.listChanges(alice, aliceCalendar, full.cursor, WINDOW);
+    expect(changes.changed).toEqual([]);
+    expect([...changes.removed].sort()).toEqual([series.id, exception.id].sort());
+  });
+
   it('reports an expired delta link as SYNC_CURSOR_EXPIRED', async () => {
     seedSource(p);
     const full = await p.provider.listEvents(alice, aliceCalendar, WINDOW);
