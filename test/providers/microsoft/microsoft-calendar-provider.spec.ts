@@ -69,7 +69,10 @@ describe('MicrosoftCalendarProvider against the Graph emulator', () => {
 
   it('lists a window in full as series master + exception + singles, with zones, all-day dates and exdates', async () => {
     seedSource(p);
+    const sentBefore = p.sent.length;
     const { events } = await p.provider.listEvents(alice, aliceCalendar, WINDOW);
+    // 9 instances in the window (7 of the series, 2 singles): one delta page, then one $batch reading 4 events.
+    expect(p.sent.slice(sentBefore).map((s) => s.url.replace(/\?.*$/, '').split('/').pop())).toEqual(['delta', '$batch']);
     const sorted = [...events].sort(byTitle);
     expect(sorted.map((e) => e.title)).toEqual(['Berlin call', 'Offsite', 'Weekly review', 'Weekly review (moved)']);
     const [berlin, offsite, series, moved] = sorted;
