@@ -53,7 +53,7 @@ interface DeltaItem {
  */
 export class MicrosoftCalendarProvider implements CalendarProvider {
   readonly name = 'microsoft' as const;
-  readonly tokens: MicrosoftTokenSource;
+  private readonly tokens: MicrosoftTokenSource;
   private readonly transport: GraphTransport;
   private readonly retry: RetryOptions;
   private readonly clock: RetryClock;
