@@ -87,12 +87,13 @@ describe('Microsoft driver writes, faults and errors', () => {
       const access = slow.app(slow.tenant.bob.email);
       const primary = (await slow.provider.resolveMailbox(access)).primaryCalendarId;
       slow.env.emulator.setLatency(400);
+      let batches = 0;
       slow.hook.current = async (url, _init, send) => {
-        if (url.endsWith('/$batch')) setTimeout(() => slow.env.emulator.setLatency(0), 100); // only the first attempt is slow
+        if (url.endsWith('/$batch') && ++batches === 2) slow.env.emulator.setLatency(0); // only the first attempt is slow
         return send();
       };
       const [result] = await slow.provider.writeEvents(access, primary, [{ op: 'create', key: 'link-1:evt-2', event: event('Slow', 4) }]);
-      await new Promise((resolve) => setTimeout(resolve, 500)); // let the first attempt finish at the emulator
+      await new Promise((resolve) => setTimeout(resolve, 600)); // let the first attempt finish at the emulator
       const stored = slow.env.emulator.listStoredEvents(slow.tenant.bob.email);
       expect(stored.map((e) => e.subject)).toEqual(['Slow']);
       expect(result).toEqual({ ok: true, id: stored[0].id, etag: expect.stringMatching(/^W\/"/) });
