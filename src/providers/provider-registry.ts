@@ -6,8 +6,8 @@ import { ProviderError, type ProviderName } from './provider-errors';
  * The drivers by provider name. The sync engine and the surfaces ask for `get('google')` and
  * never see a driver class. ProvidersModule registers the drivers at boot:
  * - google: GoogleCalendarProvider (+ GoogleUserOAuthProvider when an OAuth client is known)
- * - microsoft: registered by the Microsoft driver (src/providers/microsoft/)
- * - caldav: registered by the CalDAV driver (src/providers/caldav/)
+ * - microsoft: MicrosoftCalendarProvider (+ MicrosoftUserOAuth when an app registration is known)
+ * - caldav: CaldavCalendarProvider
  */
 @Injectable()
 export class ProviderRegistry {

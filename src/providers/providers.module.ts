@@ -1,9 +1,13 @@
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../common/config/app-config';
-import { SANDBOX_GOOGLE_OAUTH_CLIENT } from '../common/config/sandbox-clients';
+import { SANDBOX_GOOGLE_OAUTH_CLIENT, SANDBOX_MICROSOFT_OAUTH_CLIENT } from '../common/config/sandbox-clients';
+import { CaldavCalendarProvider } from './caldav/caldav-calendar.provider';
 import { GoogleCalendarProvider } from './google/google-calendar.provider';
 import type { GoogleOAuthClientCredentials } from './google/google-token-source';
 import { GoogleUserOAuthProvider } from './google/google-user-oauth.provider';
+import { MicrosoftCalendarProvider } from './microsoft/microsoft-calendar-provider';
+import type { MicrosoftOAuthClient } from './microsoft/microsoft-token-source';
+import { MicrosoftUserOAuth } from './microsoft/microsoft-user-oauth';
 import { PRODUCTION_ENDPOINTS, type ProviderEndpoints } from './provider-endpoints';
 import { ProviderRegistry } from './provider-registry';
 
@@ -29,6 +33,12 @@ export function googleOAuthClient(config: Pick<AppConfig, 'sandbox' | 'google'>)
   return config.google ?? (config.sandbox ? { ...SANDBOX_GOOGLE_OAUTH_CLIENT } : undefined);
 }
 
+/** The product's Microsoft app registration for user OAuth: configured, or the sandbox emulator's. */
+export function microsoftOAuthClient(config: Pick<AppConfig, 'sandbox' | 'microsoft'>): MicrosoftOAuthClient | undefined {
+  if (config.microsoft) return { clientId: config.microsoft.clientId, clientSecret: config.microsoft.clientSecret, tenant: config.microsoft.tenant };
+  return config.sandbox ? { ...SANDBOX_MICROSOFT_OAUTH_CLIENT } : undefined;
+}
+
 @Module({
   providers: [
     { provide: PROVIDER_ENDPOINTS, inject: [APP_CONFIG], useFactory: (config: AppConfig) => providerEndpoints(config) },
@@ -46,11 +56,14 @@ export function googleOAuthClient(config: Pick<AppConfig, 'sandbox' | 'google'>)
       provide: ProviderRegistry,
       inject: [APP_CONFIG, PROVIDER_ENDPOINTS, GoogleCalendarProvider],
       useFactory: (config: AppConfig, endpoints: ProviderEndpoints, google: GoogleCalendarProvider) => {
-        const registry = new ProviderRegistry().register(google);
-        const client = googleOAuthClient(config);
-        if (client) registry.registerUserOAuth(new GoogleUserOAuthProvider({ endpoints: endpoints.google, client }));
-        // microsoft: registry.register(new MicrosoftCalendarProvider(...)) and registerUserOAuth(...) — src/providers/microsoft/
-        // caldav: registry.register(new CalDavCalendarProvider(...)) — src/providers/caldav/
+        const microsoftClient = microsoftOAuthClient(config);
+        const registry = new ProviderRegistry()
+          .register(google)
+          .register(new MicrosoftCalendarProvider({ endpoints: endpoints.microsoft, oauthClient: microsoftClient }))
+          .register(new CaldavCalendarProvider());
+        const googleClient = googleOAuthClient(config);
+        if (googleClient) registry.registerUserOAuth(new GoogleUserOAuthProvider({ endpoints: endpoints.google, client: googleClient }));
+        if (microsoftClient) registry.registerUserOAuth(new MicrosoftUserOAuth(endpoints.microsoft, microsoftClient));
         return registry;
       },
     },

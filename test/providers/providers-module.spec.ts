@@ -1,14 +1,16 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createApp } from '../../src/app.factory';
 import { loadConfig } from '../../src/common/config/load-config';
-import { SANDBOX_GOOGLE_OAUTH_CLIENT } from '../../src/common/config/sandbox-clients';
+import { SANDBOX_GOOGLE_OAUTH_CLIENT, SANDBOX_MICROSOFT_OAUTH_CLIENT } from '../../src/common/config/sandbox-clients';
+import { CaldavCalendarProvider } from '../../src/providers/caldav/caldav-calendar.provider';
+import { MicrosoftCalendarProvider } from '../../src/providers/microsoft/microsoft-calendar-provider';
 import { createLogger } from '../../src/common/logging/logger';
 import { GoogleCalendarProvider } from '../../src/providers/google/google-calendar.provider';
 import { PRODUCTION_ENDPOINTS } from '../../src/providers/provider-endpoints';
 import { ProviderRegistry } from '../../src/providers/provider-registry';
 import { providerEndpoints, ProvidersModule } from '../../src/providers/providers.module';
 import { GoogleEmulator } from '../../src/sandbox/google/google-emulator';
-import { SANDBOX_GOOGLE_CLIENT } from '../../src/sandbox/sandbox-seed';
+import { SANDBOX_GOOGLE_CLIENT, SANDBOX_MICROSOFT_APP } from '../../src/sandbox/sandbox-seed';
 import { testEnv } from '../support/app';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { freePort } from '../support/free-port';
@@ -23,7 +25,7 @@ describe('ProvidersModule in sandbox mode: the Google driver reaches the mounted
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
     const config = loadConfig(testEnv(database.url, { SANDBOX: 'true', PUBLIC_BASE_URL: baseUrl, GOOGLE_REQUESTS_PER_MINUTE: '120' }));
-    app = await createApp(config, database.url, createLogger(config), { extraModules: [ProvidersModule] });
+    app = await createApp(config, database.url, createLogger(config), {});
     await app.listen(port, '127.0.0.1');
   });
   afterAll(async () => {
@@ -31,11 +33,28 @@ describe('ProvidersModule in sandbox mode: the Google driver reaches the mounted
     await database.drop();
   });
 
-  it('registers google; microsoft and caldav are left to their drivers', () => {
+  it('registers the three drivers, and user OAuth for Google and Microsoft', () => {
     const registry = app.get(ProviderRegistry);
-    expect(registry.names()).toEqual(['google']);
+    expect(registry.names()).toEqual(['google', 'microsoft', 'caldav']);
     expect(registry.get('google')).toBeInstanceOf(GoogleCalendarProvider);
-    expect(() => registry.get('microsoft')).toThrow('No microsoft provider is configured');
+    expect(registry.get('microsoft')).toBeInstanceOf(MicrosoftCalendarProvider);
+    expect(registry.get('caldav')).toBeInstanceOf(CaldavCalendarProvider);
+    expect([registry.oauth('google').name, registry.oauth('microsoft').name]).toEqual(['google', 'microsoft']);
+  });
+
+  it('the sandbox OAuth clients the product uses are the ones the emulators register', () => {
+    expect({ clientId: SANDBOX_GOOGLE_CLIENT.clientId, clientSecret: SANDBOX_GOOGLE_CLIENT.clientSecret }).toEqual(SANDBOX_GOOGLE_OAUTH_CLIENT);
+    expect({ clientId: SANDBOX_MICROSOFT_APP.clientId, clientSecret: SANDBOX_MICROSOFT_APP.clientSecret, tenant: SANDBOX_MICROSOFT_APP.tenantId }).toEqual(SANDBOX_MICROSOFT_OAUTH_CLIENT);
+  });
+
+  it('the Microsoft driver reaches the mounted Graph emulator: an app-only token lists a demo mailbox calendar', async () => {
+    const access = {
+      mailbox: 'carol@contoso.test',
+      credentials: { kind: 'microsoft-app' as const, tenantId: SANDBOX_MICROSOFT_APP.tenantId, clientId: SANDBOX_MICROSOFT_APP.clientId, clientSecret: SANDBOX_MICROSOFT_APP.clientSecret },
+    };
+    const mailbox = await app.get(ProviderRegistry).get('microsoft').resolveMailbox(access);
+    expect(mailbox.mailbox).toBe('carol@contoso.test');
+    expect(mailbox.primaryCalendarId.length).toBeGreaterThan(0);
   });
 
   it("uses the sandbox's own OAuth client: a user grant of a demo mailbox lists its calendars through /sandbox/google", async () => {

@@ -8,3 +8,10 @@ export const SANDBOX_GOOGLE_OAUTH_CLIENT = {
   clientId: 'calendar-bridge-sandbox.apps.googleusercontent.com',
   clientSecret: 'sandbox-google-client-secret',
 } as const;
+
+/** The product's app registration as the built-in Microsoft emulator registers it (src/sandbox/sandbox-seed.ts; a test keeps them equal). */
+export const SANDBOX_MICROSOFT_OAUTH_CLIENT = {
+  clientId: '6f1c6f7e-0000-4000-8000-ca1e0da7b71d',
+  clientSecret: 'sandbox-microsoft-client-secret',
+  tenant: 'contoso.test',
+} as const;
