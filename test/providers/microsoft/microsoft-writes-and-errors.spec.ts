@@ -60,11 +60,12 @@ describe('Microsoft driver writes, faults and errors', () => {
     const subjectById = new Map(stored.map((e) => [e.id as string, e.subject]));
     expect(results.map((r) => (r.ok ? subjectById.get(r.id) : 'failed'))).toEqual(operations.map((_, i) => `Event ${i}`));
 
-    // Listing them back follows every nextLink (12 pages of 10) and reads them in 6 batches.
+    // Listing them back follows every nextLink and reads them in 6 batches. The strict emulator
+    // replays some items within the round (seeded, so always the same ones): 13 pages of 10, not 12.
     p.sent.length = 0;
     const listing = await p.provider.listEvents(bob, calendar, { start: '2030-04-01T00:00:00Z', end: '2030-05-01T00:00:00Z' });
     expect(listing.events.map((e) => e.title).sort()).toEqual(operations.map((_, i) => `Event ${i}`).sort());
-    expect(p.sent.map((s) => s.url.replace(/\?.*$/, '').split('/').pop())).toEqual([...Array(12).fill('delta'), ...Array(6).fill('$batch')]);
+    expect(p.sent.map((s) => s.url.replace(/\?.*$/, '').split('/').pop())).toEqual([...Array(13).fill('delta'), ...Array(6).fill('$batch')]);
   });
 
   it('makes one event, not two, when a create is retried after its answer was lost', async () => {
