@@ -1,5 +1,6 @@
+import type { MigrationInterface } from 'typeorm';
 import { Tenancy1795248487973 } from './1795248487973-Tenancy';
 import { Links1795290308838 } from './1795290308838-Links';
 
 /** Every migration in order; listed explicitly so compiled and ts-node runs see the same set. */
-export const ALL_MIGRATIONS: Function[] = [Tenancy1795248487973, Links1795290308838];
+export const ALL_MIGRATIONS: (new () => MigrationInterface)[] = [Tenancy1795248487973, Links1795290308838];

@@ -80,7 +80,7 @@ export async function startEmbeddedPostgres(settings: EmbeddedPostgresSettings, 
     }
     await pg.start();
   } catch (error) {
-    throw new Error(explainStartFailure(settings, error, serverLog));
+    throw new Error(explainStartFailure(settings, error, serverLog), { cause: error });
   }
   try {
     await adoptPasswordAndDatabase(settings.port, password, logger);

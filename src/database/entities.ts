@@ -1,10 +1,13 @@
-import { ApiKeyEntity } from '../tenancy/api-key.entity';
-import { DelegationCredentialEntity } from '../tenancy/delegation-credential.entity';
-import { DomainEntity } from '../tenancy/domain.entity';
-import { TenantEntity } from '../tenancy/tenant.entity';
-import { UserEntity } from '../tenancy/user.entity';
+import { ApiKeyEntity } from './entities/api-key.entity';
+import { DelegationCredentialEntity } from './entities/delegation-credential.entity';
+import { DomainEntity } from './entities/domain.entity';
+import { TenantEntity } from './entities/tenant.entity';
+import { UserEntity } from './entities/user.entity';
 import { LinkEventMappingEntity } from './entities/link-event-mapping.entity';
 import { LinkEntity } from './entities/link.entity';
 
+/** A TypeORM entity class. */
+export type EntityClass = new () => object;
+
 /** Every TypeORM entity, listed explicitly so that compiled and ts-node runs see the same set. */
-export const ALL_ENTITIES: Function[] = [TenantEntity, DelegationCredentialEntity, DomainEntity, UserEntity, ApiKeyEntity, LinkEntity, LinkEventMappingEntity];
+export const ALL_ENTITIES: EntityClass[] = [TenantEntity, DelegationCredentialEntity, DomainEntity, UserEntity, ApiKeyEntity, LinkEntity, LinkEventMappingEntity];

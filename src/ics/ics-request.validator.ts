@@ -47,6 +47,7 @@ const RULES = {
 const SUPPORTED_ACTION = 'createcalendar';
 // iCalendar TEXT may not hold control characters other than tab and line breaks (which are
 // escaped), so the rest are dropped rather than refused: they are invisible anyway.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 // A lone surrogate (legal in JSON's \u escapes) has no UTF-8 form.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;

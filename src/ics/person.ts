@@ -53,6 +53,7 @@ export function cleanName(raw: string): string | undefined {
   const name = unquote(raw)
     .replace(/"/g, "'")
     .replace(/\\/g, '/')
+    // eslint-disable-next-line no-control-regex -- control characters are what this removes
     .replace(/[\u0000-\u001f\u007f]+/g, ' ')
     .trim()
     .slice(0, MAX_NAME_LENGTH);

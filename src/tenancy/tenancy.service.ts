@@ -6,19 +6,19 @@ import { SecretBox } from '../common/crypto/secret-box';
 import { DomainException } from '../common/errors/domain.exception';
 import { ErrorCode } from '../common/errors/error-codes';
 import { isUniqueViolation } from '../common/errors/normalize-error';
-import { ApiKeyEntity } from './api-key.entity';
+import { ApiKeyEntity } from '../database/entities/api-key.entity';
 import { ApiKeyCache } from './api-key-cache';
-import { ApiKeysRepository } from './api-keys.repository';
-import { DelegationCredentialEntity } from './delegation-credential.entity';
-import { DelegationCredentialsRepository } from './delegation-credentials.repository';
-import { DomainEntity } from './domain.entity';
-import { DomainsRepository } from './domains.repository';
+import { ApiKeysRepository } from '../database/repositories/api-keys.repository';
+import { DelegationCredentialEntity } from '../database/entities/delegation-credential.entity';
+import { DelegationCredentialsRepository } from '../database/repositories/delegation-credentials.repository';
+import { DomainEntity } from '../database/entities/domain.entity';
+import { DomainsRepository } from '../database/repositories/domains.repository';
 import { CreateDelegationCredentialDto, CreateDomainDto, MintTokenDto } from './dto/admin.dto';
 import { Principal } from './principal';
-import { TenantEntity } from './tenant.entity';
-import { TenantsRepository } from './tenants.repository';
-import { UserEntity } from './user.entity';
-import { UsersRepository } from './users.repository';
+import { TenantEntity } from '../database/entities/tenant.entity';
+import { TenantsRepository } from '../database/repositories/tenants.repository';
+import { UserEntity } from '../database/entities/user.entity';
+import { UsersRepository } from '../database/repositories/users.repository';
 
 /** Which DTO fields are secret, per provider: sealed at rest, never echoed back. */
 const CREDENTIAL_FIELDS: Record<CreateDelegationCredentialDto['provider'], { public: string[]; secret: string[] }> = {

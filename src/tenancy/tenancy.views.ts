@@ -1,8 +1,8 @@
-import { ApiKeyEntity } from './api-key.entity';
-import { DelegationCredentialEntity } from './delegation-credential.entity';
-import { DomainEntity } from './domain.entity';
-import { TenantEntity } from './tenant.entity';
-import { UserEntity } from './user.entity';
+import { ApiKeyEntity } from '../database/entities/api-key.entity';
+import { DelegationCredentialEntity } from '../database/entities/delegation-credential.entity';
+import { DomainEntity } from '../database/entities/domain.entity';
+import { TenantEntity } from '../database/entities/tenant.entity';
+import { UserEntity } from '../database/entities/user.entity';
 import {
   ApiKeyView,
   DelegationCredentialView,

@@ -3,7 +3,6 @@ import { listenOnLoopback, testEnv } from '../support/app';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { createTenantWithKey } from '../support/fixtures';
 import { FreezableProxy, startFreezableProxy } from '../support/freezable-proxy';
-import { http } from '../support/http';
 
 jest.setTimeout(60_000);
 

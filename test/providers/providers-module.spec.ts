@@ -8,7 +8,7 @@ import { createLogger } from '../../src/common/logging/logger';
 import { GoogleCalendarProvider } from '../../src/providers/google/google-calendar.provider';
 import { PRODUCTION_ENDPOINTS } from '../../src/providers/provider-endpoints';
 import { ProviderRegistry } from '../../src/providers/provider-registry';
-import { providerEndpoints, ProvidersModule } from '../../src/providers/providers.module';
+import { providerEndpoints } from '../../src/providers/providers.module';
 import { GoogleEmulator } from '../../src/sandbox/google/google-emulator';
 import { SANDBOX_GOOGLE_CLIENT, SANDBOX_MICROSOFT_APP } from '../../src/sandbox/sandbox-seed';
 import { testEnv } from '../support/app';

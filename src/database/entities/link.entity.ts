@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import type { ProviderKind } from '../../tenancy/provider-kind';
-import { TenantOwnedEntity } from '../../tenancy/tenant-owned.entity';
+import type { ProviderKind } from './provider-kind';
+import { TenantOwnedEntity } from './tenant-owned.entity';
 
 export const LINK_STATUSES = ['queued', 'syncing', 'active', 'failed', 'deleting'] as const;
 export type LinkStatus = (typeof LINK_STATUSES)[number];

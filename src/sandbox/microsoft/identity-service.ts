@@ -228,7 +228,7 @@ export class IdentityService {
     return this.delegatedTokens(grant, scopes, issuerBase);
   }
 
-  private clientCredentials(app: AppRegistration, tenant: string, form: Record<string, string>, issuerBase: string): TokenResponse {
+  private clientCredentials(app: AppRegistration, tenant: string, form: Record<string, string>, _issuerBase: string): TokenResponse {
     const scopes = (form.scope ?? '').split(/\s+/).filter(Boolean);
     if (scopes.length !== 1 || !/\/\.default$/.test(scopes[0])) {
       throw new IdentityHttpError(400, 'invalid_scope', 1002012, `The provided value for scope ${form.scope ?? ''} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PROVIDER_KINDS, ProviderKind } from '../provider-kind';
+import { PROVIDER_KINDS, ProviderKind } from '../../database/entities/provider-kind';
 
 export class TenantView {
   @ApiProperty({ format: 'uuid' }) id: string;

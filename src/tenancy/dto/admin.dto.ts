@@ -15,7 +15,7 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
-import { PROVIDER_KINDS, ProviderKind } from '../provider-kind';
+import { PROVIDER_KINDS, ProviderKind } from '../../database/entities/provider-kind';
 import { INT4_MAX, IsInt4Id, MAX_EMAIL_LENGTH, MAX_URL_LENGTH, NoNul } from './text-rules';
 
 export class CreateTenantDto {

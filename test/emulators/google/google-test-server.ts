@@ -183,7 +183,7 @@ function closeServer(server: Server): Promise<void> {
 }
 
 /** JSON of a fetch response, loosely typed: tests assert its shape with matchers. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 export async function readJson(res: Response): Promise<any> {
   return res.json();
 }

@@ -148,7 +148,7 @@ export async function startWebhook(): Promise<Webhook> {
 }
 
 /** Response JSON for assertions (fetch types it as unknown). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 export async function jsonOf(res: Response): Promise<any> {
   return res.json();
 }

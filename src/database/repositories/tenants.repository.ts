@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { TenantEntity } from './tenant.entity';
+import { TenantEntity } from '../entities/tenant.entity';
 
 /** Tenants are the one table not scoped by tenant: only the admin API reaches it. */
 @Injectable()

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { DelegationCredentialEntity } from './delegation-credential.entity';
-import { ProviderKind } from './provider-kind';
+import { DelegationCredentialEntity } from '../entities/delegation-credential.entity';
+import { ProviderKind } from '../entities/provider-kind';
 
 export interface NewDelegationCredential {
   provider: ProviderKind;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';
-import { ApiKeyEntity } from './api-key.entity';
+import { ApiKeyEntity } from '../entities/api-key.entity';
 
 @Injectable()
 export class ApiKeysRepository {

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { DomainEntity } from './domain.entity';
-import { ProviderKind } from './provider-kind';
+import { DomainEntity } from '../entities/domain.entity';
+import { ProviderKind } from '../entities/provider-kind';
 
 @Injectable()
 export class DomainsRepository {
