@@ -99,17 +99,25 @@ interface SandboxSecrets {
   jwtSecret: string;
 }
 
+/** Where sandbox mode keeps what it generated (secrets, and the demo organisation's API key). */
+export function sandboxSecretsPath(dataDir: string): string {
+  return join(dataDir, 'sandbox-secrets.json');
+}
+
 /**
  * Sandbox mode needs working secrets on first boot without any setup. They are generated
  * once and kept beside the embedded database so that a restart can still decrypt its data.
+ * Other members of the file (the demo API key) are kept as they are.
  */
 function sandboxSecrets(dataDir: string): SandboxSecrets {
-  const file = join(dataDir, 'sandbox-secrets.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as SandboxSecrets;
+  const file = sandboxSecretsPath(dataDir);
+  const kept = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<SandboxSecrets>) : {};
+  if (kept.encryptionKey && kept.adminToken && kept.jwtSecret) return kept as SandboxSecrets;
   const secrets: SandboxSecrets = {
-    encryptionKey: randomBytes(32).toString('base64'),
-    adminToken: `sandbox-admin-${randomBytes(16).toString('hex')}`,
-    jwtSecret: randomBytes(32).toString('base64'),
+    ...kept,
+    encryptionKey: kept.encryptionKey ?? randomBytes(32).toString('base64'),
+    adminToken: kept.adminToken ?? `sandbox-admin-${randomBytes(16).toString('hex')}`,
+    jwtSecret: kept.jwtSecret ?? randomBytes(32).toString('base64'),
   };
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
