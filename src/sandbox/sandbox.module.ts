@@ -44,10 +44,22 @@ export function mountSandbox(app: NestExpressApplication): void {
   const state = app.get(SandboxStateService);
   app.use(SANDBOX_MOUNTS.google, state.tracker('google'));
   app.use(SANDBOX_MOUNTS.microsoft, state.tracker('microsoft'));
-  app.use(`${SANDBOX_MOUNTS.google}/_control`, guard);
+  const demo = app.get(SandboxDemoService);
+  for (const mount of Object.values(SANDBOX_MOUNTS)) {
+    app.use(`${mount}/_control`, guard);
+    app.use(`${mount}/_control/reset`, afterSuccess(() => demo.reapplyEmulatorRegistrations()));
+  }
   app.use(SANDBOX_MOUNTS.google, app.get(GoogleEmulator).router());
-  app.use(`${SANDBOX_MOUNTS.microsoft}/_control`, guard);
   app.use(SANDBOX_MOUNTS.microsoft, app.get(MicrosoftEmulator).router());
+}
+
+function afterSuccess(action: () => void) {
+  return (_req: Request, res: Response, next: NextFunction): void => {
+    res.once('finish', () => {
+      if (res.statusCode < 300) action();
+    });
+    next();
+  };
 }
 
 function requireAdminBearer(adminToken: string) {

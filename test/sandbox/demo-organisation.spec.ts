@@ -175,7 +175,7 @@ describe('sandbox demo organisation', () => {
       await first.app.close();
       second = await startTestApp({}, { database: first.database, env: first.env });
     });
-    afterAll(() => second.close());
+    afterAll(() => second.app.close().catch(() => undefined));
 
     it('keeps the same organisation, domains and key, and creates nothing twice', async () => {
       expect(secretsFile(first.env).demoApiKey).toBe(demoApiKey);
@@ -204,6 +204,37 @@ describe('sandbox demo organisation', () => {
       const { client } = await appOnlyGraph(second.baseUrl, clientSecret);
       const events = (await client.api(`/users/${PRADEEP}/events`).select('subject').get()) as { value: { subject: string }[] };
       expect(events.value.map((e) => e.subject)).toEqual(['Outlook event before the restart']);
+    });
+
+    it('honours the demo credentials again after a control-API reset of each emulator', async () => {
+      const credentialOf = (domain: string) => demo.domains.find((d) => d.domain === domain)!.delegationCredentialId;
+      const control = { headers: { authorization: `Bearer ${second.adminToken}` } };
+      expect((await http(second.baseUrl, 'POST', '/sandbox/google/_control/reset', control)).status).toBe(204);
+      expect((await http(second.baseUrl, 'POST', '/sandbox/microsoft/_control/reset', control)).status).toBe(204);
+      const { privateKey } = await credentialSecret(second, demo.tenant.id, credentialOf('managelegalspend.com'));
+      expect(await allSummaries(delegatedCalendar(second.baseUrl, privateKey, TESTER).calendar)).toEqual([]);
+      const { clientSecret } = await credentialSecret(second, demo.tenant.id, credentialOf('tzv1w.onmicrosoft.com'));
+      const { client } = await appOnlyGraph(second.baseUrl, clientSecret);
+      expect(((await client.api(`/users/${PRADEEP}/events`).get()) as { value: unknown[] }).value).toEqual([]);
+    });
+
+    it('finds the organisation again by its domains when the kept key was revoked, and issues a new key', async () => {
+      const keys = await http<{ id: string }[]>(second.baseUrl, 'GET', '/tenant/api-keys', { headers: { cb_key: demoApiKey } });
+      expect((await http(second.baseUrl, 'DELETE', `/tenant/api-keys/${keys.body[0].id}`, { headers: { cb_key: demoApiKey } })).status).toBe(204);
+      await second.app.close();
+      const third = await startTestApp({}, { database: first.database, env: first.env });
+      try {
+        const newKey = secretsFile(first.env).demoApiKey;
+        expect(newKey).not.toBe(demoApiKey);
+        expect((await http(third.baseUrl, 'GET', '/tenant', { headers: { cb_key: demoApiKey } })).status).toBe(401);
+        const res = await http<DemoView>(third.baseUrl, 'GET', '/tenant', { headers: { cb_key: newKey } });
+        expect(res.body).toEqual(demo);
+        const admin = { headers: { 'x-admin-token': third.adminToken } };
+        expect((await http<unknown[]>(third.baseUrl, 'GET', '/admin/tenants', admin)).body).toHaveLength(1);
+        expect((await http<unknown[]>(third.baseUrl, 'GET', `/admin/tenants/${demo.tenant.id}/delegation-credentials`, admin)).body).toHaveLength(2);
+      } finally {
+        await third.close();
+      }
     });
   });
 });

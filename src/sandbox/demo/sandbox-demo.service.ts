@@ -22,6 +22,8 @@ const { google: GOOGLE, microsoft: MICROSOFT } = DEMO_ORGANISATION;
 @Injectable()
 export class SandboxDemoService implements OnApplicationBootstrap {
   private readonly logger = new Logger('SandboxDemo');
+  /** What the emulators were last told, to tell them again after a control-API reset. */
+  private registered: { privateKeyPem: string; clientSecret: string } | undefined;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -122,7 +124,16 @@ export class SandboxDemoService implements OnApplicationBootstrap {
     }
   }
 
+  /**
+   * A control-API reset brings an emulator back to its constructor seed, which cannot hold
+   * these credentials (their secrets live in the database): register them again.
+   */
+  reapplyEmulatorRegistrations(): void {
+    if (this.registered) this.registerAtEmulators(this.registered.privateKeyPem, this.registered.clientSecret);
+  }
+
   private registerAtEmulators(privateKeyPem: string, clientSecret: string): void {
+    this.registered = { privateKeyPem, clientSecret };
     const publicKeyPem = createPublicKey(privateKeyPem).export({ type: 'spki', format: 'pem' }).toString();
     this.google.registerServiceAccount({ clientEmail: GOOGLE.serviceAccountEmail, publicKeyPem });
     for (const domain of GOOGLE.domains) {
