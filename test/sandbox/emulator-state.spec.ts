@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { GoogleEmulator } from '../../src/sandbox/google/google-emulator';
 import { MicrosoftEmulator } from '../../src/sandbox/microsoft/microsoft-emulator';
 import { EmulatorPersistence } from '../../src/sandbox/persistence/emulator-persistence';
+import { google } from 'googleapis';
+import { googleOAuthFetch } from '../../src/sandbox/google/googleapis-options';
+import { startEmulator as startGoogleEmulator } from '../emulators/google/google-test-server';
 import { graphClient, linkPath, seedTenant, startEmulator, type EmulatorEnv } from '../emulators/microsoft/microsoft-test-env';
 
 /** What a snapshot file carries: plain JSON, nothing that JSON would silently drop. */
@@ -37,6 +40,32 @@ describe('emulator state export/import', () => {
     const [fresh] = after.seedEvents('ann@acme.test', [{ summary: 'After', start: { date: '2030-02-01' }, end: { date: '2030-02-02' } }]);
     expect(Number(/"(\d+)"/.exec(fresh.etag!)![1])).toBeGreaterThan(lastEtag);
     expect(after.exportState().oauth.delegations).toEqual([{ domain: 'acme.test', clientId: sa.clientId }]);
+  });
+
+  it('Google: keeps user grants, drops service-account grants once their access token expired', async () => {
+    // gtoken signs assertions with the real clock; the emulator's clock starts there and moves on.
+    let now = Date.now();
+    const server = await startGoogleEmulator({ clock: () => now, mailboxes: [{ email: 'ann@acme.test' }] });
+    try {
+      const sa = server.emulator.registerServiceAccount({ clientEmail: 'sa@project.iam.gserviceaccount.com' });
+      server.emulator.grantDomainWideDelegation({ domain: 'acme.test', serviceAccount: sa.clientEmail });
+      const user = server.emulator.issueTokens({ mailbox: 'ann@acme.test' });
+      const jwt = new google.auth.JWT({
+        email: sa.clientEmail,
+        key: sa.privateKeyPem,
+        scopes: ['https://www.googleapis.com/auth/calendar'],
+        subject: 'ann@acme.test',
+        transporterOptions: { fetchImplementation: googleOAuthFetch(server.base) },
+      });
+      await jwt.authorize();
+      const kinds = () => server.emulator.exportState().oauth.grants.map((g) => g.kind).sort();
+      expect(kinds()).toEqual(['service-account', 'user']);
+      now += 3601_000;
+      expect(kinds()).toEqual(['user']);
+      expect(server.emulator.exportState().oauth.grants[0].refreshToken).toBe(user.refresh_token);
+    } finally {
+      await server.close();
+    }
   });
 
   it('Microsoft: series exceptions, cancelled occurrences and transaction ids come back', () => {

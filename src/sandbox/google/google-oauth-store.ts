@@ -251,10 +251,14 @@ export class OAuthStore {
 
   exportState(): OAuthState {
     const now = this.clock();
+    const accessTokens = [...this.accessTokens.values()].filter((t) => t.expiresAt > now);
+    // Each jwt-bearer exchange makes a grant that only its access token refers to: once that
+    // expired, the grant is dead weight (a sync service fetches one every hour per mailbox).
+    const liveGrantIds = new Set(accessTokens.map((t) => t.grantId));
     return {
       clients: [...this.clients.values()],
-      grants: [...this.grants.values()],
-      accessTokens: [...this.accessTokens.values()].filter((t) => t.expiresAt > now),
+      grants: [...this.grants.values()].filter((g) => g.kind === 'user' || liveGrantIds.has(g.id)),
+      accessTokens,
       serviceAccounts: [...this.serviceAccounts.values()].map(({ clientEmail, clientId, publicKeyPem }) => ({ clientEmail, clientId, publicKeyPem })),
       delegations: [...this.delegations],
     };

@@ -51,7 +51,7 @@ export class SandboxStateService implements OnModuleInit, OnApplicationShutdown 
   tracker(name: EmulatorName) {
     return (req: Request, res: Response, next: NextFunction): void => {
       if ((req.method !== 'GET' && req.method !== 'HEAD') || /\/delta\b/i.test(req.path)) {
-        res.once('finish', () => this.markDirty(name));
+        res.once('close', () => this.markDirty(name));
       }
       next();
     };
