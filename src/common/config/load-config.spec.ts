@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './load-config';
@@ -66,5 +66,18 @@ describe('loadConfig', () => {
     expect(second.adminToken).toBe(first.adminToken);
     const stored = JSON.parse(readFileSync(join(dataDir, 'sandbox-secrets.json'), 'utf8'));
     expect(stored.adminToken).toBe(first.adminToken);
+  });
+
+  it('completes a sandbox secrets file that holds only the demo key, keeping the key', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'cb-config-'));
+    // Written by a sandbox boot whose secrets all came from the environment.
+    writeFileSync(join(dataDir, 'sandbox-secrets.json'), JSON.stringify({ demoApiKey: 'cbk_demo' }));
+    const config = loadConfig({ DATA_DIR: dataDir });
+    expect(config.encryptionKey).toHaveLength(32);
+    const stored = JSON.parse(readFileSync(join(dataDir, 'sandbox-secrets.json'), 'utf8'));
+    expect(Object.keys(stored).sort()).toEqual(['adminToken', 'demoApiKey', 'encryptionKey', 'jwtSecret']);
+    expect(stored.demoApiKey).toBe('cbk_demo');
+    expect(stored.adminToken).toBe(config.adminToken);
+    expect(loadConfig({ DATA_DIR: dataDir }).adminToken).toBe(config.adminToken);
   });
 });
