@@ -1,11 +1,14 @@
 import { AppConfig } from '../common/config/app-config';
 import { GoogleEmulatorOptions } from './google/google-emulator';
 import { MicrosoftEmulatorOptions } from './microsoft/microsoft-emulator';
+import { DEMO_ORGANISATION } from './demo/demo-organisation';
 
 /**
  * What a fresh sandbox holds: the product's own OAuth client registered with the emulated
- * provider (redirecting to our callback routes), and a few demo mailboxes to try things with.
- * These credentials only ever reach the in-process emulator.
+ * provider (redirecting to our callback routes), and a few demo mailboxes to try things with
+ * (among them the seed 000 example's). These credentials only ever reach the in-process
+ * emulator. The demo organisation's delegation credentials are added at boot
+ * (SandboxDemoService), since their secrets live sealed in the database.
  */
 export const SANDBOX_GOOGLE_CLIENT = {
   clientId: 'calendar-bridge-sandbox.apps.googleusercontent.com',
@@ -15,6 +18,8 @@ export const SANDBOX_GOOGLE_CLIENT = {
 export const SANDBOX_GOOGLE_MAILBOXES = [
   { email: 'ann@acme.test', displayName: 'Ann Example', timeZone: 'America/New_York' },
   { email: 'bob@acme.test', displayName: 'Bob Example', timeZone: 'Europe/Berlin' },
+  // The source mailbox of the seed 000 (Links) example requests.
+  { email: 'tester@managelegalspend.com', displayName: 'Tester', timeZone: 'America/Chicago' },
 ];
 
 export const SANDBOX_MICROSOFT_APP = {
@@ -23,9 +28,18 @@ export const SANDBOX_MICROSOFT_APP = {
   tenantId: 'contoso.test',
 };
 
+/** One emulated Entra ID directory holds both demo Microsoft domains. */
+export const SANDBOX_MICROSOFT_DIRECTORY = {
+  tenantId: DEMO_ORGANISATION.microsoft.directoryId,
+  displayName: 'Contoso (sandbox demo)',
+  domains: [...DEMO_ORGANISATION.microsoft.domains],
+};
+
 export const SANDBOX_MICROSOFT_MAILBOXES = [
-  { email: 'carol@contoso.test', displayName: 'Carol Example', timeZone: 'America/Chicago', tenantId: 'contoso.test' },
-  { email: 'dave@contoso.test', displayName: 'Dave Example', timeZone: 'Europe/London', tenantId: 'contoso.test' },
+  { email: 'carol@contoso.test', displayName: 'Carol Example', timeZone: 'America/Chicago', tenantId: SANDBOX_MICROSOFT_DIRECTORY.tenantId },
+  { email: 'dave@contoso.test', displayName: 'Dave Example', timeZone: 'Europe/London', tenantId: SANDBOX_MICROSOFT_DIRECTORY.tenantId },
+  // The destination mailbox of the seed 000 (Links) example requests.
+  { email: 'pradeepg@tzv1w.onmicrosoft.com', displayName: 'Pradeep G', timeZone: 'America/Chicago', tenantId: SANDBOX_MICROSOFT_DIRECTORY.tenantId },
 ];
 
 export function googleSandboxOptions(config: AppConfig): GoogleEmulatorOptions {
@@ -43,6 +57,7 @@ export function googleSandboxOptions(config: AppConfig): GoogleEmulatorOptions {
 
 export function microsoftSandboxOptions(config: AppConfig): MicrosoftEmulatorOptions {
   return {
+    directories: [SANDBOX_MICROSOFT_DIRECTORY],
     apps: [
       {
         ...SANDBOX_MICROSOFT_APP,

@@ -5,6 +5,8 @@ import { APP_CONFIG, AppConfig } from '../common/config/app-config';
 import { constantTimeEquals } from '../common/crypto/constant-time';
 import { GoogleEmulator } from './google/google-emulator';
 import { MicrosoftEmulator } from './microsoft/microsoft-emulator';
+import { SandboxDemoService } from './demo/sandbox-demo.service';
+import { SandboxStateService } from './persistence/sandbox-state.service';
 import { googleSandboxOptions, microsoftSandboxOptions } from './sandbox-seed';
 
 export const SANDBOX_MOUNTS = { google: '/sandbox/google', microsoft: '/sandbox/microsoft' } as const;
@@ -12,6 +14,7 @@ export const SANDBOX_MOUNTS = { google: '/sandbox/google', microsoft: '/sandbox/
 /**
  * In sandbox mode the provider emulators live in this process; the module owns their
  * instances so that other modules (the provider adapters) can reach them by injection.
+ * Their state is kept under DATA_DIR, and the demo organisation is kept at every boot.
  */
 @Module({})
 export class SandboxModule {
@@ -23,6 +26,8 @@ export class SandboxModule {
       providers: [
         { provide: GoogleEmulator, useFactory: () => new GoogleEmulator(googleSandboxOptions(config)) },
         { provide: MicrosoftEmulator, useFactory: () => new MicrosoftEmulator(microsoftSandboxOptions(config)) },
+        SandboxStateService,
+        SandboxDemoService,
       ],
       exports: [GoogleEmulator, MicrosoftEmulator],
     };
@@ -36,10 +41,25 @@ export class SandboxModule {
  */
 export function mountSandbox(app: NestExpressApplication): void {
   const guard = requireAdminBearer(app.get<AppConfig>(APP_CONFIG).adminToken);
-  app.use(`${SANDBOX_MOUNTS.google}/_control`, guard);
+  const state = app.get(SandboxStateService);
+  app.use(SANDBOX_MOUNTS.google, state.tracker('google'));
+  app.use(SANDBOX_MOUNTS.microsoft, state.tracker('microsoft'));
+  const demo = app.get(SandboxDemoService);
+  for (const mount of Object.values(SANDBOX_MOUNTS)) {
+    app.use(`${mount}/_control`, guard);
+    app.use(`${mount}/_control/reset`, afterSuccess(() => demo.reapplyEmulatorRegistrations()));
+  }
   app.use(SANDBOX_MOUNTS.google, app.get(GoogleEmulator).router());
-  app.use(`${SANDBOX_MOUNTS.microsoft}/_control`, guard);
   app.use(SANDBOX_MOUNTS.microsoft, app.get(MicrosoftEmulator).router());
+}
+
+function afterSuccess(action: () => void) {
+  return (_req: Request, res: Response, next: NextFunction): void => {
+    res.once('finish', () => {
+      if (res.statusCode < 300) action();
+    });
+    next();
+  };
 }
 
 function requireAdminBearer(adminToken: string) {

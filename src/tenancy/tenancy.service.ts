@@ -116,6 +116,11 @@ export class TenancyService {
     }
   }
 
+  /** Which organisation authorized a domain (sandbox demo seeding finds its organisation again by it). */
+  findDomainOwner(domain: string): Promise<string | null> {
+    return this.domains.ownerOf(domain);
+  }
+
   listDomains(tenantId: string): Promise<DomainEntity[]> {
     return this.domains.list(tenantId);
   }

@@ -102,4 +102,17 @@ describe('loadConfig', () => {
     expect(stored.adminToken).toBe(config.adminToken);
     expect(statSync(join(dataDir, 'sandbox-secrets.json')).mode & 0o777).toBe(0o600);
   });
+
+  it('completes a sandbox secrets file that holds only the demo key, keeping the key', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'cb-config-'));
+    // Written by a sandbox boot whose secrets all came from the environment.
+    writeFileSync(join(dataDir, 'sandbox-secrets.json'), JSON.stringify({ demoApiKey: 'cbk_demo' }));
+    const config = loadConfig({ DATA_DIR: dataDir });
+    expect(config.encryptionKey).toHaveLength(32);
+    const stored = JSON.parse(readFileSync(join(dataDir, 'sandbox-secrets.json'), 'utf8'));
+    expect(Object.keys(stored).sort()).toEqual(['adminToken', 'demoApiKey', 'encryptionKey', 'jwtSecret']);
+    expect(stored.demoApiKey).toBe('cbk_demo');
+    expect(stored.adminToken).toBe(config.adminToken);
+    expect(loadConfig({ DATA_DIR: dataDir }).adminToken).toBe(config.adminToken);
+  });
 });

@@ -126,12 +126,18 @@ interface SandboxSecrets {
   jwtSecret: string;
 }
 
+/** Where sandbox mode keeps what it generated (secrets, and the demo organisation's API key). */
+export function sandboxSecretsPath(dataDir: string): string {
+  return join(dataDir, STORED_SECRETS_FILE);
+}
+
 /**
  * Sandbox mode needs working secrets on first boot without any setup. They are generated
  * once and kept beside the embedded database so that a restart can still decrypt its data.
+ * Other members of the file (the demo API key) are kept as they are.
  */
 function sandboxSecrets(dataDir: string): SandboxSecrets {
-  return ensureStoredSecrets(join(dataDir, STORED_SECRETS_FILE), {
+  return ensureStoredSecrets(sandboxSecretsPath(dataDir), {
     encryptionKey: () => randomBytes(32).toString('base64'),
     adminToken: () => `sandbox-admin-${randomBytes(16).toString('hex')}`,
     jwtSecret: () => randomBytes(32).toString('base64'),

@@ -28,6 +28,11 @@ export class DomainsRepository {
     return (await this.domains.countBy({ domain: domain.toLowerCase() })) > 0;
   }
 
+  /** The organisation that authorized the domain, if any (domains are unique across tenants). */
+  async ownerOf(domain: string): Promise<string | null> {
+    return (await this.domains.findOneBy({ domain: domain.toLowerCase() }))?.tenantId ?? null;
+  }
+
   async delete(tenantId: string, id: string): Promise<boolean> {
     const result = await this.domains.delete({ tenantId, id });
     return (result.affected ?? 0) > 0;

@@ -10,10 +10,11 @@ import { registerControlRoutes } from './google-control.routes';
 import { errors, googleErrorBody } from './google-errors';
 import { EventService } from './google-events';
 import { registerOAuthRoutes } from './google-oauth.routes';
-import { OAuthStore, type OAuthClient, type OAuthClientInput, type TokenResponse } from './google-oauth-store';
+import { OAuthStore, type OAuthClient, type OAuthClientInput, type OAuthState, type TokenResponse } from './google-oauth-store';
 import { DEFAULT_PAGING, type PagingSettings } from './google-paging';
-import { PushChannels, type Delivery } from './google-push';
-import { GoogleStore, normalizeEmail } from './google-store';
+import { PushChannels, type Channel, type Delivery } from './google-push';
+import { GoogleStore, normalizeEmail, type GoogleStoreState } from './google-store';
+import { objectOf } from '../shared/state-shape';
 import { TokenGrants } from './google-token-grants';
 import {
   CALENDAR_SCOPES,
@@ -65,6 +66,12 @@ export interface GoogleEmulatorOptions {
   /** Initial state, also restored by reset(). */
   clients?: OAuthClientInput[];
   mailboxes?: MailboxInput[];
+}
+
+export interface GoogleEmulatorState {
+  store: GoogleStoreState;
+  oauth: OAuthState;
+  channels: Channel[];
 }
 
 export interface RevokeFilter {
@@ -144,6 +151,32 @@ export class GoogleEmulator {
     this.ctx.settings.paging = resolveSettings(this.options).paging;
     this.ctx.limiter.setLimit(this.ctx.settings.quota.requestsPerMinute, this.ctx.settings.quota.windowMs);
     this.ctx.settings.autoConsent = this.options.autoConsent ?? false;
+    this.seedInitialState();
+  }
+
+  /** Everything a restart must not forget (sandbox persistence); plain JSON-able data. */
+  exportState(): GoogleEmulatorState {
+    return {
+      store: this.ctx.store.exportState(),
+      oauth: this.ctx.oauth.exportState(),
+      channels: this.ctx.push.exportChannels(),
+    };
+  }
+
+  /**
+   * Replaces the world with a saved one, then applies the constructor's seed again (it only
+   * adds what is missing). A state that does not fit throws and leaves a freshly reset emulator.
+   */
+  importState(state: GoogleEmulatorState): void {
+    try {
+      const saved = objectOf<GoogleEmulatorState>(state, 'google state');
+      this.ctx.store.importState(objectOf<GoogleStoreState>(saved.store, 'google.store'));
+      this.ctx.oauth.importState(objectOf<OAuthState>(saved.oauth, 'google.oauth'));
+      this.ctx.push.importChannels(saved.channels);
+    } catch (error) {
+      this.reset();
+      throw error;
+    }
     this.seedInitialState();
   }
 

@@ -3,6 +3,20 @@ import { OAuthError } from './google-errors';
 import { randomToken } from './google-ids';
 import { loadPublicKey } from './google-jwt';
 import { normalizeEmail } from './google-store';
+import { arrayOf } from '../shared/state-shape';
+
+/**
+ * What survives a restart: clients, grants with their refresh tokens, live access tokens,
+ * service accounts (public keys only) and domain-wide delegations. Authorization codes
+ * live for minutes and are not kept.
+ */
+export interface OAuthState {
+  clients: OAuthClient[];
+  grants: Grant[];
+  accessTokens: AccessToken[];
+  serviceAccounts: { clientEmail: string; clientId: string; publicKeyPem: string }[];
+  delegations: DomainDelegation[];
+}
 
 export interface OAuthClientInput {
   clientId?: string;
@@ -233,6 +247,35 @@ export class OAuthStore {
 
   delegationFor(domain: string, account: ServiceAccount): DomainDelegation | undefined {
     return this.delegations.find((d) => d.domain === domain.toLowerCase() && d.clientId === account.clientId);
+  }
+
+  exportState(): OAuthState {
+    const now = this.clock();
+    const accessTokens = [...this.accessTokens.values()].filter((t) => t.expiresAt > now);
+    // Each jwt-bearer exchange makes a grant that only its access token refers to: once that
+    // expired, the grant is dead weight (a sync service fetches one every hour per mailbox).
+    const liveGrantIds = new Set(accessTokens.map((t) => t.grantId));
+    return {
+      clients: [...this.clients.values()],
+      grants: [...this.grants.values()].filter((g) => g.kind === 'user' || liveGrantIds.has(g.id)),
+      accessTokens,
+      serviceAccounts: [...this.serviceAccounts.values()].map(({ clientEmail, clientId, publicKeyPem }) => ({ clientEmail, clientId, publicKeyPem })),
+      delegations: [...this.delegations],
+    };
+  }
+
+  importState(state: OAuthState): void {
+    this.reset();
+    for (const client of arrayOf<OAuthClient>(state.clients, 'google.oauth.clients')) this.clients.set(client.clientId, client);
+    for (const grant of arrayOf<Grant>(state.grants, 'google.oauth.grants')) {
+      this.grants.set(grant.id, grant);
+      if (grant.refreshToken) this.refreshTokens.set(grant.refreshToken, grant.id);
+    }
+    for (const token of arrayOf<AccessToken>(state.accessTokens, 'google.oauth.accessTokens')) this.accessTokens.set(token.token, token);
+    for (const account of arrayOf<OAuthState['serviceAccounts'][number]>(state.serviceAccounts, 'google.oauth.serviceAccounts')) {
+      this.serviceAccounts.set(account.clientEmail, { ...account, publicKey: loadPublicKey(account.publicKeyPem) });
+    }
+    this.delegations.push(...arrayOf<DomainDelegation>(state.delegations, 'google.oauth.delegations'));
   }
 
   reset(): void {

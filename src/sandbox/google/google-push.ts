@@ -1,3 +1,4 @@
+import { arrayOf } from '../shared/state-shape';
 import { postNotification } from '../shared/webhook-notifier';
 import { errors } from './google-errors';
 import { stableId } from './google-ids';
@@ -135,6 +136,17 @@ export class PushChannels {
 
   list(): Record<string, unknown>[] {
     return [...this.channels.values()].map((c) => ({ ...render(c), address: c.address, calendarId: c.calendarId, stopped: c.stopped }));
+  }
+
+  /** Live channels survive a restart (Google keeps a channel until it expires or is stopped). */
+  exportChannels(): Channel[] {
+    const now = this.clock();
+    return [...this.channels.values()].filter((c) => !c.stopped && c.expiration > now);
+  }
+
+  importChannels(channels: Channel[]): void {
+    this.reset();
+    for (const channel of arrayOf<Channel>(channels, 'google.channels')) this.channels.set(channel.id, channel);
   }
 
   reset(): void {

@@ -2,6 +2,14 @@ import { randomBytes } from 'node:crypto';
 import type { Calendar, CalendarInput, Mailbox, MailboxInput, StoredEvent } from './google-types';
 import { isValidZone } from './google-time';
 import { makeEtag } from './google-ids';
+import { arrayOf, integerOf } from '../shared/state-shape';
+
+/** What survives a restart (sandbox persistence): the change sequence, mailboxes, calendars with events. */
+export interface GoogleStoreState {
+  seq: number;
+  mailboxes: Mailbox[];
+  calendars: (Omit<Calendar, 'events'> & { events: StoredEvent[] })[];
+}
 
 export type ChangeListener = (calendar: Calendar) => void;
 
@@ -123,6 +131,28 @@ export class GoogleStore {
   reset(): void {
     this.mailboxes.clear();
     this.calendars.clear();
+  }
+
+  exportState(): GoogleStoreState {
+    return {
+      seq: this.seq,
+      mailboxes: [...this.mailboxes.values()],
+      calendars: [...this.calendars.values()].map(({ events, ...calendar }) => ({ ...calendar, events: [...events.values()] })),
+    };
+  }
+
+  /**
+   * Replaces everything with a saved state. The sequence continues where it stopped, so
+   * sync tokens and etags issued before the restart keep their meaning.
+   */
+  importState(state: GoogleStoreState): void {
+    this.reset();
+    this.seq = integerOf(state.seq, 'google.store.seq');
+    for (const mailbox of arrayOf<Mailbox>(state.mailboxes, 'google.store.mailboxes')) this.mailboxes.set(mailbox.email, mailbox);
+    for (const { events, ...calendar } of arrayOf<GoogleStoreState['calendars'][number]>(state.calendars, 'google.store.calendars')) {
+      const stored = arrayOf<StoredEvent>(events, `google.store.calendars[${calendar.id}].events`);
+      this.calendars.set(calendar.id, { ...calendar, events: new Map(stored.map((e) => [e.resource.id, e])) });
+    }
   }
 }
 

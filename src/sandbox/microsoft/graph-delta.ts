@@ -7,6 +7,7 @@ import { preferenceAppliedHeader, queryParam } from './odata-query';
 import { parseQueryInstant } from './graph-time';
 import { checkEventSelect } from './graph-event-properties';
 import type { SeededRandom } from './seeded-random';
+import { arrayOf } from '../shared/state-shape';
 
 type Entry = { removed: false; item: ViewItem } | { removed: true; id: string };
 
@@ -58,6 +59,12 @@ interface DeltaState extends Scope {
 
 type State = PageState | DeltaState;
 
+/** Delta links survive a restart (a client keeps its deltaLink for days); page tokens do not. */
+export interface DeltaTrackerState {
+  deltaStates: (Omit<DeltaState, 'snapshot' | 'outside'> & { token: string; snapshot: [string, string][]; outside: [string, string][] })[];
+  deltaTokensByCalendar: [string, string[]][];
+}
+
 const UNSUPPORTED_ON_DELTA = ['$filter', '$orderby', '$search', '$expand', '$top', '$skip'];
 
 /**
@@ -102,6 +109,24 @@ export class DeltaTracker {
       this.deltaTokensByCalendar.delete(key);
     }
     return expired;
+  }
+
+  exportState(): DeltaTrackerState {
+    const deltaStates: DeltaTrackerState['deltaStates'] = [];
+    for (const [token, state] of this.states) {
+      if (state.kind === 'delta') deltaStates.push({ ...state, token, snapshot: [...state.snapshot], outside: [...state.outside] });
+    }
+    return { deltaStates, deltaTokensByCalendar: [...this.deltaTokensByCalendar] };
+  }
+
+  importState(state: DeltaTrackerState): void {
+    this.reset();
+    for (const { token, snapshot, outside, ...scope } of arrayOf<DeltaTrackerState['deltaStates'][number]>(state.deltaStates, 'microsoft.delta.deltaStates')) {
+      this.states.set(token, { ...scope, kind: 'delta', snapshot: new Map(arrayOf(snapshot, 'snapshot')), outside: new Map(arrayOf(outside, 'outside')) });
+    }
+    for (const [key, tokens] of arrayOf<[string, string[]]>(state.deltaTokensByCalendar, 'microsoft.delta.deltaTokensByCalendar')) {
+      this.deltaTokensByCalendar.set(key, arrayOf<string>(tokens, 'tokens').filter((t) => this.states.has(t)));
+    }
   }
 
   reset(): void {

@@ -1,6 +1,17 @@
-import type { CalendarRecord, Directory, Mailbox, StoredEvent } from './graph-model';
+import type { CalendarRecord, Directory, ExceptionRecord, Mailbox, StoredEvent } from './graph-model';
+import { arrayOf } from '../shared/state-shape';
 import { newCalendarId, newChangeKey, newGuid } from './graph-ids';
 import { ianaToWindows } from './windows-time-zones';
+
+/** Events with their Map/Set members as arrays, for a snapshot file. */
+export type SavedEvent = Omit<StoredEvent, 'exceptions' | 'cancelledDates'> & { exceptions: ExceptionRecord[]; cancelledDates: string[] };
+
+export interface GraphStoreState {
+  directories: Directory[];
+  mailboxes: Mailbox[];
+  calendars: CalendarRecord[];
+  events: SavedEvent[];
+}
 
 export type EventChangeType = 'created' | 'updated' | 'deleted';
 
@@ -164,6 +175,36 @@ export class GraphStore {
     this.events.clear();
     this.mailboxByEmail.clear();
     this.eventByTransaction.clear();
+  }
+
+  exportState(): GraphStoreState {
+    return {
+      directories: [...this.directories.values()],
+      mailboxes: [...this.mailboxes.values()],
+      calendars: [...this.calendars.values()],
+      events: [...this.events.values()].map((e) => ({ ...e, exceptions: [...e.exceptions.values()], cancelledDates: [...e.cancelledDates] })),
+    };
+  }
+
+  /** Replaces everything with a saved state; nobody is notified (nothing changed for clients). */
+  importState(state: GraphStoreState): void {
+    this.reset();
+    for (const directory of arrayOf<Directory>(state.directories, 'microsoft.store.directories')) this.directories.set(directory.tenantId, directory);
+    for (const mailbox of arrayOf<Mailbox>(state.mailboxes, 'microsoft.store.mailboxes')) {
+      this.mailboxes.set(mailbox.id, mailbox);
+      this.mailboxByEmail.set(mailbox.email, mailbox.id);
+    }
+    for (const calendar of arrayOf<CalendarRecord>(state.calendars, 'microsoft.store.calendars')) this.calendars.set(calendar.id, calendar);
+    for (const saved of arrayOf<SavedEvent>(state.events, 'microsoft.store.events')) {
+      const exceptions = arrayOf<ExceptionRecord>(saved.exceptions, `microsoft.store.events[${saved.id}].exceptions`);
+      const event: StoredEvent = {
+        ...saved,
+        exceptions: new Map(exceptions.map((x) => [x.dateKey, x])),
+        cancelledDates: new Set(arrayOf<string>(saved.cancelledDates, `microsoft.store.events[${saved.id}].cancelledDates`)),
+      };
+      this.events.set(event.id, event);
+      if (event.transactionId) this.eventByTransaction.set(`${event.mailboxId}|${event.transactionId}`, event.id);
+    }
   }
 
   private emit(changeType: EventChangeType, event: StoredEvent): void {

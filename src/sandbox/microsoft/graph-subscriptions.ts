@@ -1,3 +1,4 @@
+import { arrayOf } from '../shared/state-shape';
 import { postNotification } from '../shared/webhook-notifier';
 import { PERMISSIONS, requirePermission } from './graph-permissions';
 import { badRequest, GraphHttpError, methodNotAllowed } from './graph-errors';
@@ -82,6 +83,16 @@ export class GraphSubscriptions {
   /** Waits for notifications already on their way (tests and control API). */
   async flush(): Promise<void> {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+
+  /** Live subscriptions survive a restart, as Graph keeps them until they expire. */
+  exportState(): SubscriptionRecord[] {
+    return this.all();
+  }
+
+  importState(records: SubscriptionRecord[]): void {
+    this.reset();
+    for (const record of arrayOf<SubscriptionRecord>(records, 'microsoft.subscriptions')) this.subscriptions.set(record.id, record);
   }
 
   reset(): void {

@@ -5,6 +5,7 @@ import type { Mailbox, Principal } from './graph-model';
 import { randomToken } from './graph-ids';
 import type { GraphStore } from './graph-store';
 import { isKnownDelegatedPermission } from './graph-permissions';
+import { arrayOf } from '../shared/state-shape';
 
 /** Graph's well-known application id: the audience of Graph access tokens. */
 export const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
@@ -53,6 +54,17 @@ interface AccessTokenRecord {
 interface RefreshTokenRecord {
   grantId: string;
   expiresAt: number;
+}
+
+/**
+ * What survives a restart: registrations, consent grants, refresh tokens and live access
+ * tokens. Authorization codes live for minutes and are not kept.
+ */
+export interface IdentityState {
+  apps: AppRegistration[];
+  grants: Grant[];
+  accessTokens: [string, AccessTokenRecord][];
+  refreshTokens: [string, RefreshTokenRecord][];
 }
 
 export interface IdentityOptions {
@@ -379,6 +391,24 @@ export class IdentityService {
       }
     }
     return n;
+  }
+
+  exportState(): IdentityState {
+    const now = this.options.now();
+    return {
+      apps: [...this.apps.values()],
+      grants: [...this.grants.values()],
+      accessTokens: [...this.accessTokens].filter(([, record]) => record.expiresAt > now),
+      refreshTokens: [...this.refreshTokens].filter(([, record]) => record.expiresAt > now),
+    };
+  }
+
+  importState(state: IdentityState): void {
+    this.reset();
+    for (const app of arrayOf<AppRegistration>(state.apps, 'microsoft.identity.apps')) this.apps.set(app.clientId, app);
+    for (const grant of arrayOf<Grant>(state.grants, 'microsoft.identity.grants')) this.grants.set(grant.id, grant);
+    for (const [token, record] of arrayOf<[string, AccessTokenRecord]>(state.accessTokens, 'microsoft.identity.accessTokens')) this.accessTokens.set(token, record);
+    for (const [token, record] of arrayOf<[string, RefreshTokenRecord]>(state.refreshTokens, 'microsoft.identity.refreshTokens')) this.refreshTokens.set(token, record);
   }
 
   reset(): void {

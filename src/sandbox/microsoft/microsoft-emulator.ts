@@ -1,11 +1,11 @@
 import express from 'express';
 import { FaultInjector, type FaultRule } from '../shared/fault-injector';
 import { RequestCounter, type RequestCounts } from '../shared/request-counter';
-import { GraphStore, type CreateDirectoryInput, type CreateMailboxInput } from './graph-store';
+import { GraphStore, type CreateDirectoryInput, type CreateMailboxInput, type GraphStoreState } from './graph-store';
 import type { Directory, EventFields, Mailbox } from './graph-model';
-import { IdentityService, type AppRegistration, type TokenResponse } from './identity-service';
+import { IdentityService, type AppRegistration, type IdentityState, type TokenResponse } from './identity-service';
 import { GraphEventsRoutes } from './graph-events.routes';
-import { DeltaTracker, STRICT_DELTA, type DeltaBehaviour } from './graph-delta';
+import { DeltaTracker, STRICT_DELTA, type DeltaBehaviour, type DeltaTrackerState } from './graph-delta';
 import { GraphSubscriptions, type LifecycleEvent, type SubscriptionRecord } from './graph-subscriptions';
 import { MailboxThrottle, type ThrottleLimits } from './graph-throttle';
 import { GraphService } from './graph-service';
@@ -18,6 +18,15 @@ import { parseEventInput, validateFields } from './graph-event-input';
 import { renderEvent, resolveItem, storedItem } from './graph-event-view';
 import { occurrenceId } from './graph-ids';
 import { GraphHttpError } from './graph-errors';
+import { objectOf } from '../shared/state-shape';
+
+/** Everything a restart must not forget (sandbox persistence); plain JSON-able data. */
+export interface MicrosoftEmulatorState {
+  store: GraphStoreState;
+  identity: IdentityState;
+  delta: DeltaTrackerState;
+  subscriptions: SubscriptionRecord[];
+}
 
 export interface MicrosoftEmulatorOptions {
   /** /authorize redirects at once when login_hint names a mailbox (no consent page). Default false. */
@@ -44,7 +53,8 @@ export interface MicrosoftEmulatorOptions {
   batchOrder?: BatchOrder;
   /** Clock, for tests of expiry. Default Date.now. */
   now?: () => number;
-  /** Registered up front (sandbox mode). */
+  /** Registered up front (sandbox mode): directories first, so mailboxes land in them by domain. */
+  directories?: CreateDirectoryInput[];
   apps?: Parameters<IdentityService['registerApp']>[0][];
   mailboxes?: CreateMailboxInput[];
 }
@@ -119,6 +129,35 @@ export class MicrosoftEmulator {
     router.use('/login', identityRouter(this.identity, this.store, { autoConsent: () => this.autoConsent }));
     router.use('/_control', controlRouter(this));
     return router;
+  }
+
+  // ---- persistence ----------------------------------------------------------
+
+  exportState(): MicrosoftEmulatorState {
+    return {
+      store: this.store.exportState(),
+      identity: this.identity.exportState(),
+      delta: this.delta.exportState(),
+      subscriptions: this.subscriptions.exportState(),
+    };
+  }
+
+  /**
+   * Replaces the world with a saved one, then applies the constructor's seed again (it only
+   * adds what is missing). A state that does not fit throws and leaves a freshly reset emulator.
+   */
+  importState(state: MicrosoftEmulatorState): void {
+    try {
+      const saved = objectOf<MicrosoftEmulatorState>(state, 'microsoft state');
+      this.store.importState(objectOf<GraphStoreState>(saved.store, 'microsoft.store'));
+      this.identity.importState(objectOf<IdentityState>(saved.identity, 'microsoft.identity'));
+      this.delta.importState(objectOf<DeltaTrackerState>(saved.delta, 'microsoft.delta'));
+      this.subscriptions.importState(saved.subscriptions);
+    } catch (error) {
+      this.reset();
+      throw error;
+    }
+    this.applySeed();
   }
 
   // ---- directories, mailboxes, calendars, apps -----------------------------
@@ -280,9 +319,13 @@ export class MicrosoftEmulator {
     this.applySeed();
   }
 
+  /** Idempotent: what already exists (after importState) is kept; registrations are refreshed. */
   private applySeed(): void {
+    for (const directory of this.options.directories ?? []) this.store.createDirectory(directory);
     for (const app of this.options.apps ?? []) this.identity.registerApp(app);
-    for (const mailbox of this.options.mailboxes ?? []) this.store.createMailbox(mailbox);
+    for (const mailbox of this.options.mailboxes ?? []) {
+      if (!this.store.findMailbox(mailbox.email)) this.store.createMailbox(mailbox);
+    }
   }
 
   private mailbox(idOrEmail: string): Mailbox {
