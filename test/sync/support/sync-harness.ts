@@ -51,34 +51,50 @@ export class CountingProvider implements CalendarProvider {
   };
 }
 
-/** Lets `budget` operations reach the provider, then throws: the process died mid-sync, answers lost. */
+/**
+ * Lets `budget` operations reach the provider, then dies: the call that spends the last of the
+ * budget writes its share and throws (the answers are lost, as when the process is killed after
+ * the provider acted but before the mapping rows were completed).
+ */
 export function crashAfter(budget: number): WriteHook {
   let left = budget;
   return async (operations, next) => {
     const allowed = operations.slice(0, Math.max(0, left));
     left -= allowed.length;
+    if (allowed.length === operations.length && left > 0) return next(operations);
     if (allowed.length > 0) await next(allowed);
-    if (allowed.length < operations.length) throw new Error('killed mid-sync');
-    throw new Error('killed before the answers were stored');
+    throw new Error('killed mid-sync');
   };
 }
 
-/** Answers TEMPORARY, without writing, for about `share` of the operations (seeded, so runs repeat). */
-export function temporaryFaults(share: number, seed: number): WriteHook {
-  let state = seed;
-  const random = (): number => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return state / 2147483648;
-  };
-  return async (operations, next) => {
-    const failing = operations.map(() => random() < share);
-    const passed = operations.filter((_, index) => !failing[index]);
+/**
+ * Answers TEMPORARY for one operation in ten (the 4th, 14th, 24th… the hook sees, counted across
+ * calls and runs). Those alternate between never reaching the provider and being carried out
+ * with only the answer lost (a 503 or timeout after the provider acted), which is what makes
+ * keyed creates matter.
+ */
+export function temporaryFaults(): WriteHook & { injected: { dropped: number; answerLost: number } } {
+  let seen = 0;
+  const injected = { dropped: 0, answerLost: 0 };
+  const hook: WriteHook = async (operations, next) => {
+    const fate = operations.map(() => {
+      const n = seen++;
+      if (n % 10 !== 3) return 'ok';
+      return (n - 3) % 20 === 0 ? 'dropped' : 'answer-lost';
+    });
+    injected.dropped += fate.filter((f) => f === 'dropped').length;
+    injected.answerLost += fate.filter((f) => f === 'answer-lost').length;
+    const passed = operations.filter((_, index) => fate[index] !== 'dropped');
     const results = passed.length > 0 ? await next(passed) : [];
     let cursor = 0;
-    return operations.map((_, index) =>
-      failing[index] ? { ok: false as const, error: new ProviderError('TEMPORARY', 'injected 503', { provider: 'caldav', status: 503 }) } : results[cursor++],
-    );
+    const failure = { ok: false as const, error: new ProviderError('TEMPORARY', 'injected 503', { provider: 'caldav', status: 503 }) };
+    return operations.map((_, index) => {
+      if (fate[index] === 'dropped') return failure;
+      const result = results[cursor++];
+      return fate[index] === 'answer-lost' ? failure : result;
+    });
   };
+  return Object.assign(hook, { injected });
 }
 
 export interface SyncWorld {
