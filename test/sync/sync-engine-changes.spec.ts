@@ -135,6 +135,26 @@ describeIfRadicale('sync engine: series, incremental changes, loops, crashes and
     expect((await world.mappings.listForLink(world.tenantId, pair.linkId)).map((row) => row.seriesSourceId)).toEqual([null, null]);
   });
 
+  it('cancelling the moved occurrence at the source cancels its copy on the next incremental sync', async () => {
+    const pair = await newPair({ 'series.ics': SERIES });
+    const first = await world.engine.syncLink(pair.request(null));
+    const cancelled = vcalendar(
+      BERLIN_TZ,
+      vevent('series-1', [
+        'DTSTART;TZID=Europe/Berlin:20261123T100000', 'DTEND;TZID=Europe/Berlin:20261123T103000', 'SUMMARY:Weekly',
+        'RRULE:FREQ=WEEKLY;BYDAY=MO;COUNT=8', 'EXDATE;TZID=Europe/Berlin:20261207T100000', 'EXDATE;TZID=Europe/Berlin:20261130T100000',
+      ]),
+    );
+    await putSource(pair.source, 'series.ics', cancelled);
+    world.provider.reset();
+    const result = await world.engine.syncLink(pair.request(first.cursor));
+    expect(result).toMatchObject({ fullScan: false, created: 0, updated: 1, deleted: 1, failed: 0 });
+    const copies = await rawVevents(pair.destination);
+    expect(copies.map((copy) => [copy.props.SUMMARY[0], copy.recurrenceId])).toEqual([['Weekly', null]]);
+    expect([...copies[0].props.EXDATE].sort()).toEqual(['2026-11-30T10:00:00', '2026-12-07T10:00:00']);
+    expect(await world.mappings.listForLink(world.tenantId, pair.linkId)).toHaveLength(1);
+  });
+
   it('a full scan deletes the copies whose source event is gone', async () => {
     const pair = await newPair({ 'a.ics': single('a', 'Alpha', 1), 'b.ics': single('b', 'Bravo', 2) });
     await world.engine.syncLink(pair.request(null));

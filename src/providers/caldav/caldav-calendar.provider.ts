@@ -111,7 +111,14 @@ export class CaldavCalendarProvider implements CalendarProvider {
     const removed = members.filter((response) => response.status === 404).map((response) => absolute(String(response.href), calendarId));
     const changedUrls = members.filter((response) => response.status !== 404).map((response) => absolute(String(response.href), calendarId));
     const changed = await this.fetchObjects(session, calendarId, changedUrls, access.mailbox);
-    return { changed: changed.filter((event) => overlapsWindow(event, window)), removed, cursor: encodeCursor({ syncToken: nextToken }) };
+    // A cancelled occurrence is an EXDATE of its changed series: report it removed, as Google and Graph do,
+    // so that a copy of it as a modified occurrence is cancelled too (unknown ids are ignored by the engine).
+    const cancelled = changed.flatMap((event) => (event.id && event.recurrence ? event.recurrence.exdates.map((exdate) => occurrenceId(event.id as string, exdate)) : []));
+    return {
+      changed: changed.filter((event) => overlapsWindow(event, window)),
+      removed: [...removed, ...cancelled],
+      cursor: encodeCursor({ syncToken: nextToken }),
+    };
   }
 
   async writeEvents(access: CalendarAccess, calendarId: string, operations: WriteOperation[]): Promise<WriteResult[]> {
