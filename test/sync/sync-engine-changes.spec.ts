@@ -40,6 +40,21 @@ function single(uid: string, title: string, day: number, hour = 9): string {
   return vcalendar(vevent(uid, [`DTSTART:${at(hour)}`, `DTEND:${at(hour + 1)}`, `SUMMARY:${title}`]));
 }
 
+/** Every HTTP request made while `work` runs (the CalDAV driver uses the global fetch). */
+async function countingHttpRequests<T>(work: () => Promise<T>): Promise<{ value: T; sent: string[] }> {
+  const realFetch = globalThis.fetch;
+  const sent: string[] = [];
+  globalThis.fetch = (input, init) => {
+    sent.push(`${init?.method ?? 'GET'} ${input instanceof Request ? input.url : String(input)}`);
+    return realFetch(input, init);
+  };
+  try {
+    return { value: await work(), sent };
+  } finally {
+    globalThis.fetch = realFetch;
+  }
+}
+
 describeIfRadicale('sync engine: series, incremental changes, loops, crashes and faults (CalDAV → CalDAV on Radicale)', () => {
   let radicale: RunningRadicale;
   let world: SyncWorld;
@@ -106,9 +121,12 @@ describeIfRadicale('sync engine: series, incremental changes, loops, crashes and
     expect(first).toMatchObject({ created: 5, failed: 0 });
 
     world.provider.reset();
-    const idle = await world.engine.syncLink(pair.request(first.cursor));
+    const requests = await countingHttpRequests(() => world.engine.syncLink(pair.request(first.cursor)));
+    const idle = requests.value;
     expect(idle).toEqual({ cursor: first.cursor, fullScan: false, created: 0, updated: 0, deleted: 0, unchanged: 0, skipped: 0, failed: 0 });
     expect(world.provider.counts).toEqual({ listEvents: 0, listChanges: 1, writeCalls: 0, create: 0, update: 0, delete: 0 });
+    // On the wire: one sync-collection REPORT to the source calendar, nothing else.
+    expect(requests.sent).toEqual([`REPORT ${pair.source.calendar.url}`]);
 
     await putSource(pair.source, 'a.ics', single('a', 'Alpha renamed', 1));
     await putSource(pair.source, 'b.ics', single('b', 'Bravo', 4, 14));
