@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { encodeCursor } from '../../src/providers/caldav/caldav-cursor';
+import { ProviderError } from '../../src/providers/provider-errors';
 import type { LinkSyncRequest, LinkSyncResult } from '../../src/sync/link-sync.types';
 import { isRadicaleAvailable, RadicaleCalendar, RunningRadicale, startRadicale } from '../support/radicale';
 import {
@@ -264,6 +265,40 @@ describeIfRadicale('sync engine: series, incremental changes, loops, crashes and
     expect(result).toMatchObject({ fullScan: true, created: 1, updated: 0, deleted: 0, unchanged: 3, failed: 0 });
     expect(world.provider.counts).toMatchObject({ listChanges: 1, listEvents: 1 });
     expect(await titles(pair.destination)).toEqual(['Alpha', 'Bravo', 'Weekly', 'Weekly (moved)']);
+  });
+
+  it('a copy deleted by hand at the destination is re-created (by its key) once its source changes', async () => {
+    const pair = await newPair({ 'a.ics': single('a', 'Alpha', 1) });
+    const first = await world.engine.syncLink(pair.request(null));
+    const [copy] = await pair.destination.objects();
+    await pair.destination.client.deleteCalendarObject({ calendarObject: copy });
+    await putSource(pair.source, 'a.ics', single('a', 'Alpha edited', 1));
+    const failed = await world.engine.syncLink(pair.request(first.cursor));
+    expect(failed).toMatchObject({ updated: 0, failed: 1, cursor: first.cursor });
+    const retried = await world.engine.syncLink(pair.request(failed.cursor));
+    expect(retried).toMatchObject({ created: 1, failed: 0 });
+    expect(await titles(pair.destination)).toEqual(['Alpha edited']);
+    expect((await pair.destination.objects()).map((object) => object.url)).toEqual([copy.url]);
+  });
+
+  it('whole-link failures are thrown as ProviderErrors: refused credentials at the source or the destination, a read-only destination', async () => {
+    const pair = await newPair({ 'a.ics': single('a', 'Alpha', 1) });
+    const wrongPassword = (endpoint: LinkSyncRequest['source']): LinkSyncRequest['source'] => ({
+      ...endpoint,
+      access: { ...endpoint.access, credentials: { ...(endpoint.access.credentials as { kind: 'caldav-basic'; serverUrl: string; username: string; password: string }), password: 'wrong' } },
+    });
+    const request = pair.request(null);
+    await expect(world.engine.syncLink({ ...request, source: wrongPassword(request.source) })).rejects.toMatchObject({ name: 'ProviderError', kind: 'AUTH_REVOKED', status: 401 });
+    await expect(world.engine.syncLink({ ...request, destination: wrongPassword(request.destination) })).rejects.toMatchObject({ name: 'ProviderError', kind: 'AUTH_REVOKED', status: 401 });
+    expect((await world.mappings.listForLink(world.tenantId, pair.linkId)).map((row) => row.copyEventId)).toEqual([null]);
+
+    world.provider.hook = async (operations) =>
+      operations.map(() => ({ ok: false as const, error: new ProviderError('PERMISSION_DENIED', 'read-only calendar', { provider: 'caldav', status: 403 }) }));
+    await expect(world.engine.syncLink(request)).rejects.toMatchObject({ kind: 'PERMISSION_DENIED' });
+    world.provider.hook = null;
+    // Once allowed again, the pending row's keyed create makes exactly one copy.
+    expect(await world.engine.syncLink(request)).toMatchObject({ created: 1, failed: 0 });
+    expect(await titles(pair.destination)).toEqual(['Alpha']);
   });
 
   it('removeCopies deletes exactly the copies this link made, then its rows', async () => {
