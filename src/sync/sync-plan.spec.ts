@@ -97,6 +97,11 @@ describe('planSync', () => {
     expect([summary(plan.seriesLevel), plan.skipped]).toEqual([['delete:X'], 1]);
   });
 
+  it('an id listed twice (delta replays) is planned once, from its later version', () => {
+    const plan = planSync(incremental([event('A', { title: 'old' }), event('A', { title: 'new' })]), [], context);
+    expect(plan.seriesLevel.map((write) => write.kind !== 'delete' && write.item.copy.title)).toEqual(['new']);
+  });
+
   it('plans at most one write per source event, and exactly one for each new event to copy (property)', () => {
     fc.assert(
       fc.property(fc.uniqueArray(fc.string({ minLength: 1, maxLength: 4 }), { maxLength: 20 }), fc.integer({ min: 0, max: 20 }), (ids, mapped) => {

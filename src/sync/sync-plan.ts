@@ -60,9 +60,7 @@ export function planSync(snapshot: SourceSnapshot, rows: MappingState[], context
     if (row.seriesSourceId === null) seriesGone.add(row.sourceEventId);
   };
 
-  for (const event of snapshot.changed) {
-    const id = event.id;
-    if (!id || seen.has(id)) continue;
+  for (const [id, event] of latestById(snapshot.changed)) {
     seen.add(id);
     const existing = byId.get(id);
     const decision = copyDecision(event, context.policy);
@@ -104,4 +102,11 @@ export function planSync(snapshot: SourceSnapshot, rows: MappingState[], context
     unchanged,
     skipped,
   };
+}
+
+/** One event per id; when a listing repeats an id (Graph delta replays items), the later one wins. */
+function latestById(events: NormalizedEvent[]): Map<string, NormalizedEvent> {
+  const byId = new Map<string, NormalizedEvent>();
+  for (const event of events) if (event.id) byId.set(event.id, event);
+  return byId;
 }
