@@ -4,11 +4,12 @@ import { ALL_ENTITIES } from './entities';
 import { ApiKeysRepository } from './repositories/api-keys.repository';
 import { DelegationCredentialsRepository } from './repositories/delegation-credentials.repository';
 import { DomainsRepository } from './repositories/domains.repository';
+import { LinkEventMappingsRepository } from './repositories/link-event-mappings.repository';
 import { TenantsRepository } from './repositories/tenants.repository';
 import { UsersRepository } from './repositories/users.repository';
 
 /** Every repository the app has, in one module: the shared repository layer (all I/O to Postgres goes through it). */
-export const REPOSITORIES = [TenantsRepository, DelegationCredentialsRepository, DomainsRepository, UsersRepository, ApiKeysRepository];
+export const REPOSITORIES = [TenantsRepository, DelegationCredentialsRepository, DomainsRepository, UsersRepository, ApiKeysRepository, LinkEventMappingsRepository];
 
 /**
  * The one repository layer shared by every feature module (design card): entities and

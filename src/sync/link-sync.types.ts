@@ -31,7 +31,11 @@ export interface LinkSyncRequest {
 }
 
 export interface LinkSyncResult {
-  cursor: string;
+  /**
+   * Where the next sync starts. When a write failed it is the request's cursor (null: the next
+   * sync scans in full), so the failed changes are listed again; idempotency makes that safe.
+   */
+  cursor: string | null;
   /** True when the engine fell back to (or was asked for) a full scan. */
   fullScan: boolean;
   created: number;
@@ -40,6 +44,8 @@ export interface LinkSyncResult {
   unchanged: number;
   /** Source events skipped by policy (busyonly) or because they are copies themselves. */
   skipped: number;
+  /** Writes that failed (per event); they are retried by the next sync. */
+  failed: number;
 }
 
 export interface LinkRemovalRequest {

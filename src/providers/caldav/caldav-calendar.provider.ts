@@ -21,6 +21,7 @@ import { CaldavSession, requireCaldavAccess } from './caldav-session';
 import {
   buildCalendarObject,
   cancelOccurrence,
+  occurrenceId,
   parseCalendarObject,
   replaceMaster,
   splitOccurrenceId,
@@ -110,7 +111,14 @@ export class CaldavCalendarProvider implements CalendarProvider {
     const removed = members.filter((response) => response.status === 404).map((response) => absolute(String(response.href), calendarId));
     const changedUrls = members.filter((response) => response.status !== 404).map((response) => absolute(String(response.href), calendarId));
     const changed = await this.fetchObjects(session, calendarId, changedUrls, access.mailbox);
-    return { changed: changed.filter((event) => overlapsWindow(event, window)), removed, cursor: encodeCursor({ syncToken: nextToken }) };
+    // A cancelled occurrence is an EXDATE of its changed series: report it removed, as Google and Graph do,
+    // so that a copy of it as a modified occurrence is cancelled too (unknown ids are ignored by the engine).
+    const cancelled = changed.flatMap((event) => (event.id && event.recurrence ? event.recurrence.exdates.map((exdate) => occurrenceId(event.id as string, exdate)) : []));
+    return {
+      changed: changed.filter((event) => overlapsWindow(event, window)),
+      removed: [...removed, ...cancelled],
+      cursor: encodeCursor({ syncToken: nextToken }),
+    };
   }
 
   async writeEvents(access: CalendarAccess, calendarId: string, operations: WriteOperation[]): Promise<WriteResult[]> {
@@ -185,15 +193,19 @@ export class CaldavCalendarProvider implements CalendarProvider {
 
   private async writeOne(session: CaldavSession, calendarId: string, operation: WriteOperation): Promise<WriteResult> {
     switch (operation.op) {
-      case 'create':
-        return operation.event.occurrenceOf
-          ? this.modifyResource(session, operation.event.occurrenceOf.seriesId, (ics) => upsertOccurrence(ics, operation.event))
-          : this.createResource(session, calendarId, operation.key, operation.event);
+      case 'create': {
+        const { occurrenceOf } = operation.event;
+        if (!occurrenceOf) return this.createResource(session, calendarId, operation.key, operation.event);
+        // The occurrence's own id (not the series resource's), so that deleting it cancels that occurrence only.
+        const written = await this.modifyResource(session, occurrenceOf.seriesId, (ics) => upsertOccurrence(ics, operation.event));
+        return written.ok ? { ...written, id: occurrenceId(occurrenceOf.seriesId, occurrenceOf.originalStart) } : written;
+      }
       case 'update': {
         const { resourceUrl, occurrenceKey } = splitOccurrenceId(operation.id);
-        return this.modifyResource(session, resourceUrl, (ics) =>
-          occurrenceKey || operation.event.occurrenceOf ? upsertOccurrence(ics, operation.event) : replaceMaster(ics, operation.event),
-        );
+        const { occurrenceOf } = operation.event;
+        if (!occurrenceKey && !occurrenceOf) return this.modifyResource(session, resourceUrl, (ics) => replaceMaster(ics, operation.event));
+        const written = await this.modifyResource(session, resourceUrl, (ics) => upsertOccurrence(ics, operation.event));
+        return written.ok && occurrenceOf ? { ...written, id: occurrenceId(resourceUrl, occurrenceOf.originalStart) } : written;
       }
       case 'delete': {
         const { resourceUrl, occurrenceKey } = splitOccurrenceId(operation.id);

@@ -291,7 +291,8 @@ export function cancelOccurrence(ics: string, occurrenceKey: string): string {
   if (!master) throw new Error('series resource without a master VEVENT');
   const startProperty = master.getFirstProperty('dtstart');
   const originalStart: EventTime = removed ?? keyToTime(occurrenceKey, startProperty?.getParameter('tzid'));
-  master.addProperty(timeProperty('exdate', originalStart));
+  // Cancelling twice (the series update already carried the EXDATE) must not list the date twice.
+  if (!readExdates(master, new Map()).some((exdate) => timeKey(exdate) === occurrenceKey)) master.addProperty(timeProperty('exdate', originalStart));
   return serialize(calendar);
 }
 
