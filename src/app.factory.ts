@@ -42,7 +42,8 @@ export async function createApp(
   app.enableCors({ origin: config.corsOrigins.length > 0 ? config.corsOrigins : false });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new DatabaseUnavailableFilter(errorFilter));
-  app.enableShutdownHooks();
+  // No enableShutdownHooks(): main.ts owns SIGTERM/SIGINT (close the app, stop the embedded database, exit 0);
+  // Nest's own handler re-raised the signal and raced it, so a clean stop could exit 143.
   setupSwagger(app);
   return app;
 }
