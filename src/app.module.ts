@@ -7,6 +7,7 @@ import { BodyParserMiddleware } from './common/http/body-parser.middleware';
 import { HttpMetricsMiddleware } from './common/observability/http-metrics.middleware';
 import { DatabaseModule } from './database/database.module';
 import { IcsModule } from './ics/ics.module';
+import { LinksModule } from './links/links.module';
 import { SandboxModule } from './sandbox/sandbox.module';
 import { TenancyModule } from './tenancy/tenancy.module';
 
@@ -27,6 +28,7 @@ export class AppModule implements NestModule {
         SandboxModule.forConfig(config),
         ...extraModules,
         IcsModule,
+        LinksModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: ThrottlerGuard }],
     };

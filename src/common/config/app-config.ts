@@ -28,6 +28,16 @@ export interface AppConfig {
   /** How long an authenticated API key is remembered (revocations evict at once); 0 disables. */
   apiKeyCacheSeconds: number;
   sync: { pastDays: number; futureDays: number };
+  links: {
+    /** Jobs this replica runs at once (different tenants); 0: this replica only enqueues. */
+    queueConcurrency: number;
+    /** An active link whose last sync is older than this is synced by the cron. */
+    staleAfterSeconds: number;
+    /** The stale-sync cron (each minute); off in tests that drive the sweep themselves. */
+    cronEnabled: boolean;
+    /** First back-off after a failure; doubles per consecutive failure, capped at 24 hours. */
+    failureBackoffSeconds: number;
+  };
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -71,6 +71,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
       pastDays: reader.int('SYNC_PAST_DAYS', 30, 0, 3650),
       futureDays: reader.int('SYNC_FUTURE_DAYS', 365, 1, 3650),
     },
+    links: {
+      queueConcurrency: reader.int('LINKS_QUEUE_CONCURRENCY', 4, 0, 64),
+      staleAfterSeconds: reader.int('LINKS_STALE_AFTER_SECONDS', 300, 60, 86_400),
+      cronEnabled: reader.bool('LINKS_CRON_ENABLED') ?? true,
+      failureBackoffSeconds: reader.int('LINKS_FAILURE_BACKOFF_SECONDS', 300, 1, 86_400),
+    },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
