@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger as NestLogger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { JobHelpers, Logger, makeWorkerUtils, run, Runner, TaskList, WorkerUtils } from 'graphile-worker';
+import { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../common/config/app-config';
 import { LINK_TASKS, LinkJobPayload, StaleTickPayload, staleTickJobKey, syncJobKey, deleteJobKey, tenantQueue } from './link-jobs';
@@ -28,6 +29,7 @@ export class LinkJobQueue implements OnApplicationBootstrap, OnApplicationShutdo
   private readonly log = new NestLogger('LinkJobQueue');
   private utils?: WorkerUtils;
   private runner?: Runner;
+  private pool?: Pool;
   private handlers?: LinkTaskHandlers;
 
   constructor(
@@ -40,11 +42,17 @@ export class LinkJobQueue implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const connectionString = this.connectionString();
-    this.utils = await makeWorkerUtils({ connectionString, schema: WORKER_SCHEMA, logger: this.workerLogger() });
+    // One pool of our own for the queue: each running job holds a connection for its tenant
+    // lock, the worker needs a few more (LISTEN, fetching jobs), and we end it on shutdown.
+    const pool = new Pool({ connectionString: this.connectionString(), max: this.config.links.queueConcurrency * 2 + 3 });
+    // A connection dropped by the server (restart, failover) must not crash the process.
+    pool.on('error', (error) => this.log.warn(`queue pool: ${error.message}`));
+    pool.on('connect', (client) => client.on('error', (error) => this.log.warn(`queue connection: ${error.message}`)));
+    this.pool = pool;
+    this.utils = await makeWorkerUtils({ pgPool: pool, schema: WORKER_SCHEMA, logger: this.workerLogger() });
     // Creates or upgrades the graphile_worker schema (graphile-worker serialises this itself).
     await this.utils.migrate();
-    if (this.config.links.queueConcurrency > 0) await this.startWorker(connectionString);
+    if (this.config.links.queueConcurrency > 0) await this.startWorker(pool);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -53,6 +61,8 @@ export class LinkJobQueue implements OnApplicationBootstrap, OnApplicationShutdo
     this.runner = undefined;
     await this.utils?.release();
     this.utils = undefined;
+    await this.pool?.end();
+    this.pool = undefined;
   }
 
   /** The first sync of a new link, a resync, or a stale sync: after the tenant's earlier jobs. */
@@ -97,7 +107,7 @@ export class LinkJobQueue implements OnApplicationBootstrap, OnApplicationShutdo
     return Number(rows[0]?.count ?? 0);
   }
 
-  private async startWorker(connectionString: string): Promise<void> {
+  private async startWorker(pgPool: Pool): Promise<void> {
     const handlers = this.handlers;
     if (!handlers) throw new Error('LinkJobQueue: handlers must be set before the worker starts');
     const taskList: TaskList = {
@@ -107,11 +117,9 @@ export class LinkJobQueue implements OnApplicationBootstrap, OnApplicationShutdo
     };
     const concurrency = this.config.links.queueConcurrency;
     this.runner = await run({
-      connectionString,
+      pgPool,
       schema: WORKER_SCHEMA,
       concurrency,
-      // Each running job holds one connection for its tenant lock; the worker needs a few more.
-      maxPoolSize: concurrency * 2 + 2,
       noHandleSignals: true,
       pollInterval: 1000,
       taskList,
