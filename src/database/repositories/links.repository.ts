@@ -113,8 +113,10 @@ export class LinksRepository {
 
   private async claim(where: string, parameters: unknown[]): Promise<Array<{ id: string; tenantId: string }>> {
     const result: unknown = await this.links.query(
+      // `= ANY(ARRAY(…))` rather than `IN (…)`: the claimed ids are then fetched by primary key,
+      // where `IN` lets the planner hash-join against a scan of the whole table.
       `UPDATE links SET next_attempt_at = $1
-         WHERE id IN (SELECT id FROM links WHERE ${where} LIMIT $2 FOR UPDATE SKIP LOCKED)
+         WHERE id = ANY(ARRAY(SELECT id FROM links WHERE ${where} LIMIT $2 FOR UPDATE SKIP LOCKED))
        RETURNING id, tenant_id`,
       parameters,
     );
