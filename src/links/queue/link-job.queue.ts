@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger as NestLogger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger as NestLogger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { JobHelpers, Logger, makeWorkerUtils, run, Runner, TaskList, WorkerUtils } from 'graphile-worker';
 import { Pool } from 'pg';
@@ -25,7 +25,7 @@ export interface LinkTaskHandlers {
  * and a job whose worker crashed is unlocked and run again by graphile-worker.
  */
 @Injectable()
-export class LinkJobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
+export class LinkJobQueue implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new NestLogger('LinkJobQueue');
   private utils?: WorkerUtils;
   private runner?: Runner;
@@ -41,7 +41,8 @@ export class LinkJobQueue implements OnApplicationBootstrap, OnApplicationShutdo
     this.handlers = handlers;
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  /** The queue's schema and pool: ready before any bootstrap hook (the cron's) adds a job. */
+  async onModuleInit(): Promise<void> {
     // One pool of our own for the queue: each running job holds a connection for its tenant
     // lock, the worker needs a few more (LISTEN, fetching jobs), and we end it on shutdown.
     const pool = new Pool({ connectionString: this.connectionString(), max: this.config.links.queueConcurrency * 2 + 3 });
@@ -52,7 +53,11 @@ export class LinkJobQueue implements OnApplicationBootstrap, OnApplicationShutdo
     this.utils = await makeWorkerUtils({ pgPool: pool, schema: WORKER_SCHEMA, logger: this.workerLogger() });
     // Creates or upgrades the graphile_worker schema (graphile-worker serialises this itself).
     await this.utils.migrate();
-    if (this.config.links.queueConcurrency > 0) await this.startWorker(pool);
+  }
+
+  /** The worker starts once every handler is registered (LinkJobRunner.onModuleInit). */
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.links.queueConcurrency > 0 && this.pool) await this.startWorker(this.pool);
   }
 
   async onApplicationShutdown(): Promise<void> {
