@@ -1,4 +1,5 @@
 import { INestApplication } from '@nestjs/common';
+import { MetricsService } from '../../src/common/observability/metrics.service';
 import { LinksService } from '../../src/links/links.service';
 import { StaleSyncCron } from '../../src/links/queue/stale-sync.cron';
 import { ProviderError } from '../../src/providers/provider-errors';
@@ -83,6 +84,17 @@ describe('Link job failures', () => {
     const view = await app.get(LinksService).get(tenantA, missing.linkId);
     expect(view.lastError).toBe('Error creating sync, users may not exist');
     expect(view.nextAttemptAt).not.toBeNull();
+
+    const metrics = await app.get(MetricsService).registry.metrics();
+    expect(metrics).toContain('links_jobs_queued_total{task="links.sync"} 4');
+    expect(metrics).toContain('links_jobs_finished_total{task="links.sync",outcome="failed"} 2');
+    expect(metrics).toContain('links_jobs_finished_total{task="links.sync",outcome="succeeded"} 2');
+    expect(metrics).toContain('links_events_written_total{operation="created"} 4');
+    expect(metrics).toContain('links_provider_errors_total{provider="google",kind="MAILBOX_NOT_FOUND"} 1');
+    expect(metrics).toContain('links_provider_errors_total{provider="google",kind="AUTH_REVOKED"} 1');
+    expect(metrics).toContain('links_provider_calls_total{provider="google",operation="resolve-mailbox"} 4');
+    expect(metrics).toContain('links_jobs_running{task="links.sync"} 0');
+    expect(metrics).toContain('links_queue_depth 0');
   });
 
   it('a failed link is retried by the cron once its back-off passed, and backs off longer when it fails again', async () => {

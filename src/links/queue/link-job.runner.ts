@@ -17,6 +17,9 @@ import { LINK_TASKS, LinkJobPayload } from './link-jobs';
 import { StaleSyncCron } from './stale-sync.cron';
 import { TenantMutex, WithClient } from './tenant-mutex';
 
+/** How a job ended, for the metrics: `failed` = the link was marked failed (the job itself completed). */
+type JobOutcome = 'succeeded' | 'failed' | 'skipped';
+
 /**
  * Runs the Links jobs: loads the link, unseals the delegation, resolves the primary calendars
  * on the first sync, calls the sync engine and writes the outcome back onto the link. Each
@@ -49,9 +52,9 @@ export class LinkJobRunner implements OnModuleInit {
   }
 
   /** One sync of one link. Permanent failures end here (link `failed`); transient ones are rethrown for the queue's retry. */
-  async sync(payload: LinkJobPayload, helpers?: Pick<JobHelpers, 'job'>): Promise<void> {
+  async sync(payload: LinkJobPayload, helpers?: Pick<JobHelpers, 'job'>): Promise<JobOutcome> {
     const link = await this.links.findById(payload.tenantId, payload.linkId);
-    if (!link || link.status === 'deleting') return;
+    if (!link || link.status === 'deleting') return 'skipped';
     await this.links.setStatus(link.tenantId, link.id, 'syncing');
     try {
       const [source, destination] = await Promise.all([this.endpoint(link, 'source'), this.endpoint(link, 'destination')]);
@@ -80,15 +83,16 @@ export class LinkJobRunner implements OnModuleInit {
       this.metrics.eventsWritten.inc({ operation: 'created' }, result.created);
       this.metrics.eventsWritten.inc({ operation: 'updated' }, result.updated);
       this.metrics.eventsWritten.inc({ operation: 'deleted' }, result.deleted);
+      return 'succeeded';
     } catch (error) {
-      await this.handleFailure(link, error, helpers);
+      return this.handleFailure(link, error, helpers);
     }
   }
 
   /** Removes the copies the link made, then the link. */
-  async remove(payload: LinkJobPayload): Promise<void> {
+  async remove(payload: LinkJobPayload): Promise<JobOutcome> {
     const link = await this.links.findById(payload.tenantId, payload.linkId);
-    if (!link) return;
+    if (!link) return 'skipped';
     if (link.destinationCalendarId) {
       try {
         const destination = await this.endpoint(link, 'destination');
@@ -103,13 +107,14 @@ export class LinkJobRunner implements OnModuleInit {
       }
     }
     await this.links.delete(link.tenantId, link.id);
+    return 'succeeded';
   }
 
-  private async underTenantLock(task: string, payload: LinkJobPayload, helpers: JobHelpers, work: () => Promise<void>): Promise<void> {
+  private async underTenantLock(task: string, payload: LinkJobPayload, helpers: JobHelpers, work: () => Promise<JobOutcome>): Promise<void> {
     this.metrics.jobsRunning.inc({ task });
     try {
-      await this.mutex.runExclusive(payload.tenantId, helpers.withPgClient as unknown as WithClient, work);
-      this.metrics.jobsFinished.inc({ task, outcome: 'succeeded' });
+      const outcome = await this.mutex.runExclusive(payload.tenantId, helpers.withPgClient as unknown as WithClient, work);
+      this.metrics.jobsFinished.inc({ task, outcome });
     } catch (error) {
       this.metrics.jobsFinished.inc({ task, outcome: 'retry' });
       throw error;
@@ -118,15 +123,14 @@ export class LinkJobRunner implements OnModuleInit {
     }
   }
 
-  private async handleFailure(link: LinkEntity, error: unknown, helpers?: Pick<JobHelpers, 'job'>): Promise<void> {
+  private async handleFailure(link: LinkEntity, error: unknown, helpers?: Pick<JobHelpers, 'job'>): Promise<JobOutcome> {
     this.countProviderError(error);
     const verdict = judgeFailure(error);
     const lastAttempt = helpers ? helpers.job.attempts >= helpers.job.max_attempts : true;
     if (verdict.kind === 'permanent' || lastAttempt) {
       const base = this.config.links.failureBackoffSeconds;
       await this.links.recordFailure(link.tenantId, link.id, verdict.message, (count) => nextAttemptAt(new Date(), count, base));
-      this.metrics.jobsFinished.inc({ task: LINK_TASKS.sync, outcome: 'failed' });
-      return;
+      return 'failed';
     }
     // Back to where it was; the queue tries again with its own back-off.
     await this.links.setStatus(link.tenantId, link.id, link.status === 'syncing' ? 'queued' : link.status);
