@@ -1,6 +1,6 @@
 import { DomainException } from '../common/errors/domain.exception';
 import { ErrorCode, FieldError } from '../common/errors/error-codes';
-import { isEmail } from '../ics/person';
+import { isMailboxAddress } from './mailbox-address';
 import { parsePolicy, POLICY_TOKENS } from '../sync/link-policy';
 import { PROVIDER_KINDS } from '../tenancy/provider-kind';
 import { isIanaTimeZone } from './link-time-zone';
@@ -91,7 +91,7 @@ function email(input: Record<string, unknown>, field: string, fail: Fail): strin
   const value = requiredString(input, field, true, fail);
   if (value === undefined) return undefined;
   const trimmed = value.trim();
-  if (!isEmail(trimmed)) {
+  if (!isMailboxAddress(trimmed)) {
     fail(field, `${field} must be an e-mail address`);
     return undefined;
   }
