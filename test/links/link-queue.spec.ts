@@ -47,11 +47,14 @@ describe('Links job queue', () => {
 
   it("runs one tenant's ten links strictly one after another, in order, while another tenant's run alongside", async () => {
     const engine = new RecordingEngine('solo');
-    const app = await start(queueEnv(database, { LINKS_QUEUE_CONCURRENCY: '4' }), engine);
-    const a = await seedTenant(app, 'A', { google: 'a.test', ms: 'a-ms.test' });
-    const b = await seedTenant(app, 'B', { google: 'b.test', ms: 'b-ms.test' });
-    const idsA = await addLinks(app, a, 'a', 10);
-    const idsB = await addLinks(app, b, 'b', 10, { google: 'b.test', ms: 'b-ms.test' });
+    const env = queueEnv(database, { LINKS_QUEUE_CONCURRENCY: '4' });
+    // Everything is queued before the worker starts, so both tenants have work waiting at once.
+    const enqueuer = await start({ ...env, LINKS_QUEUE_CONCURRENCY: '0' }, engine);
+    const a = await seedTenant(enqueuer, 'A', { google: 'a.test', ms: 'a-ms.test' });
+    const b = await seedTenant(enqueuer, 'B', { google: 'b.test', ms: 'b-ms.test' });
+    const idsA = await addLinks(enqueuer, a, 'a', 10);
+    const idsB = await addLinks(enqueuer, b, 'b', 10, { google: 'b.test', ms: 'b-ms.test' });
+    await start(env, engine);
 
     await waitFor(async () => (await linkStatuses()).every((link) => link.status === 'active'), 30_000, 'all links active');
 

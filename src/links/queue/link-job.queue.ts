@@ -30,6 +30,7 @@ export class LinkJobQueue implements OnModuleInit, OnApplicationBootstrap, OnApp
   private utils?: WorkerUtils;
   private runner?: Runner;
   private pool?: Pool;
+  private stopping?: Promise<void>;
   private handlers?: LinkTaskHandlers;
 
   constructor(
@@ -60,14 +61,23 @@ export class LinkJobQueue implements OnModuleInit, OnApplicationBootstrap, OnApp
     if (this.config.links.queueConcurrency > 0 && this.pool) await this.startWorker(this.pool);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    // Lets running jobs finish (bounded by graphile-worker's graceful shutdown), then releases the pools.
-    await this.runner?.stop().catch((error: unknown) => this.log.warn(`worker stop: ${String(error)}`));
+  /** Idempotent: Nest's signal hook and main.ts's own SIGTERM handler may both close the app. */
+  onApplicationShutdown(): Promise<void> {
+    this.stopping ??= this.stop();
+    return this.stopping;
+  }
+
+  private async stop(): Promise<void> {
+    // Lets running jobs finish (bounded by graphile-worker's graceful shutdown), then releases the pool.
+    const runner = this.runner;
+    const utils = this.utils;
+    const pool = this.pool;
     this.runner = undefined;
-    await this.utils?.release();
     this.utils = undefined;
-    await this.pool?.end();
     this.pool = undefined;
+    await runner?.stop().catch((error: unknown) => this.log.warn(`worker stop: ${String(error)}`));
+    await Promise.resolve(utils?.release()).catch((error: unknown) => this.log.warn(`queue utils release: ${String(error)}`));
+    await pool?.end().catch((error: unknown) => this.log.warn(`queue pool end: ${String(error)}`));
   }
 
   /** The first sync of a new link, a resync, or a stale sync: after the tenant's earlier jobs. */
