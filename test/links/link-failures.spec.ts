@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { MetricsService } from '../../src/common/observability/metrics.service';
 import { LinksService } from '../../src/links/links.service';
+import { LinkJobRunner } from '../../src/links/queue/link-job.runner';
 import { StaleSyncCron } from '../../src/links/queue/stale-sync.cron';
 import { ProviderError } from '../../src/providers/provider-errors';
 import { createTestDatabase, TestDatabase } from '../support/database';
@@ -134,5 +135,34 @@ describe('Link job failures', () => {
     expect(engine.removals).toEqual([
       expect.objectContaining({ tenantId: tenantB, linkId: link.linkId, destination: expect.objectContaining({ provider: 'microsoft', calendarId: 'primary:u@b-ms.test' }) }),
     ]);
+  });
+});
+
+describe('a delete queued while a sync waits', () => {
+  let database: TestDatabase;
+  let app: INestApplication;
+  const engine = new RecordingEngine('solo');
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    app = await startQueueApp(queueEnv(database, { LINKS_QUEUE_CONCURRENCY: '0' }), database, engine);
+  });
+  afterAll(async () => {
+    await app.close();
+    await database.drop();
+  });
+
+  it('skips the sync (no engine call, status stays deleting) and the delete job removes the link', async () => {
+    const tenantId = await seedTenant(app, 'A', { google: 'a.test', ms: 'a-ms.test' });
+    const { linkId } = await app.get(LinksService).handle(tenantId, addBody('s@a.test', 'd@a-ms.test'));
+    await app.get(LinksService).handle(tenantId, { action: 'delete', sourceEmail: 's@a.test', sourceType: 'google', destinationEmail: 'd@a-ms.test', destinationType: 'ms' });
+    const runner = app.get(LinkJobRunner);
+    expect(await runner.sync({ tenantId, linkId })).toBe('skipped');
+    expect(engine.records).toEqual([]);
+    expect(await sql(database.url, 'SELECT status FROM links WHERE id = $1', [linkId])).toEqual([{ status: 'deleting' }]);
+    expect(await runner.remove({ tenantId, linkId })).toBe('succeeded');
+    expect(await sql(database.url, 'SELECT id FROM links WHERE id = $1', [linkId])).toEqual([]);
+    // Never synced: no calendar known, so there were no copies to remove.
+    expect(engine.removals).toEqual([]);
   });
 });

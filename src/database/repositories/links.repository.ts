@@ -41,8 +41,22 @@ export class LinksRepository {
     return this.links.find({ where: { tenantId }, order: { createdAt: 'ASC', id: 'ASC' } });
   }
 
+  /** Once `deleting`, a link only leaves that state by being deleted. */
   async setStatus(tenantId: string, id: string, status: LinkStatus): Promise<void> {
-    await this.links.update({ tenantId, id }, { status });
+    const query = this.links.createQueryBuilder().update(LinkEntity).set({ status }).where('tenant_id = :tenantId AND id = :id', { tenantId, id });
+    if (status !== 'deleting') query.andWhere('status <> :deleting', { deleting: 'deleting' });
+    await query.execute();
+  }
+
+  /** Marks a sync as running unless the link is being deleted meanwhile; false then. */
+  async markSyncing(tenantId: string, id: string): Promise<boolean> {
+    const result = await this.links
+      .createQueryBuilder()
+      .update(LinkEntity)
+      .set({ status: 'syncing' })
+      .where('tenant_id = :tenantId AND id = :id AND status <> :deleting', { tenantId, id, deleting: 'deleting' })
+      .execute();
+    return (result.affected ?? 0) > 0;
   }
 
   /** Forgets the cursor so that the next sync is a full scan. */

@@ -54,8 +54,8 @@ export class LinkJobRunner implements OnModuleInit {
   /** One sync of one link. Permanent failures end here (link `failed`); transient ones are rethrown for the queue's retry. */
   async sync(payload: LinkJobPayload, helpers?: Pick<JobHelpers, 'job'>): Promise<JobOutcome> {
     const link = await this.links.findById(payload.tenantId, payload.linkId);
-    if (!link || link.status === 'deleting') return 'skipped';
-    await this.links.setStatus(link.tenantId, link.id, 'syncing');
+    // A delete queued meanwhile wins: its job (next in the tenant's queue) removes the link.
+    if (!link || !(await this.links.markSyncing(link.tenantId, link.id))) return 'skipped';
     try {
       const [source, destination] = await Promise.all([this.endpoint(link, 'source'), this.endpoint(link, 'destination')]);
       const policy = parsePolicy(link.policy);
