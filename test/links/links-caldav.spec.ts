@@ -63,7 +63,7 @@ describeIfRadicale('Links over CalDAV (real Radicale, real worker)', () => {
   });
 
   it('a delegation whose password was changed → failed with a readable error of its own', async () => {
-    const revoked = await add('someone@revoked.test', 'nobody@dav.test');
+    const revoked = await add('someone@revoked.test', 'another@revoked.test');
     expect(revoked.status).toBe(200);
     await waitFor(async () => (await view(revoked.body.linkId)).status === 'failed', 20_000, 'link failed');
     const link = await view(revoked.body.linkId);
