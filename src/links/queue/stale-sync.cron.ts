@@ -2,7 +2,9 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { Cron, CronExpression } from '@nestjs/schedule';
 import { APP_CONFIG, AppConfig } from '../../common/config/app-config';
 import { LinksRepository } from '../../database/repositories/links.repository';
+import { LinksMetrics } from '../links-metrics';
 import { LinkJobQueue } from './link-job.queue';
+import { LINK_TASKS } from './link-jobs';
 
 /** At most this many links are claimed per tick; the rest are due on the next one. */
 const SWEEP_LIMIT = 5000;
@@ -23,6 +25,7 @@ export class StaleSyncCron implements OnApplicationBootstrap {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly links: LinksRepository,
     private readonly queue: LinkJobQueue,
+    private readonly metrics: LinksMetrics,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -47,6 +50,7 @@ export class StaleSyncCron implements OnApplicationBootstrap {
     const claimUntil = new Date(now.getTime() + this.config.links.staleAfterSeconds * 1000);
     const due = await this.links.claimDue(now, staleBefore, claimUntil, SWEEP_LIMIT);
     for (const link of due) await this.queue.enqueueSync({ tenantId: link.tenantId, linkId: link.id });
+    this.metrics.jobsQueued.inc({ task: LINK_TASKS.sync }, due.length);
     return due.length;
   }
 }
