@@ -17,6 +17,10 @@ const sandboxWall = {
  */
 const PUBLIC_ENTRY_POINTS = [
   '[a-z-]+\\.module',
+  // What modules export: their services, and the contracts other features code against.
+  '[a-z-]+\\.service',
+  '[a-z-]+\\.types',
+  'link-policy',
   'calendar-provider',
   'provider-errors',
   'provider-registry',
@@ -42,7 +46,7 @@ function featureWall(feature) {
             sandboxWall,
             {
               regex: `^(\\.\\./)+(${others.join('|')})/(?!(${PUBLIC_ENTRY_POINTS.join('|')})$)`,
-              message: "Features reach each other only through their modules' exports: *.module, the providers port, tenancy guards, database entities and repositories.",
+              message: "Features reach each other only through their modules' exports: *.module, exported *.service, *.types contracts, the providers port, tenancy guards, database entities and repositories.",
             },
           ],
         },

@@ -5,6 +5,7 @@ import { BodyParserMiddleware } from './common/http/body-parser.middleware';
 import { HttpMetricsMiddleware } from './common/observability/http-metrics.middleware';
 import { DatabaseModule } from './database/database.module';
 import { IcsModule } from './ics/ics.module';
+import { LinksModule } from './links/links.module';
 import { ProvidersModule } from './providers/providers.module';
 import { SandboxModule } from './sandbox/sandbox.module';
 import { TenancyModule } from './tenancy/tenancy.module';
@@ -23,6 +24,7 @@ export class AppModule implements NestModule {
         SandboxModule.forConfig(config),
         ...extraModules,
         IcsModule,
+        LinksModule,
       ],
     };
   }

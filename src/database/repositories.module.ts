@@ -5,11 +5,12 @@ import { ApiKeysRepository } from './repositories/api-keys.repository';
 import { DelegationCredentialsRepository } from './repositories/delegation-credentials.repository';
 import { DomainsRepository } from './repositories/domains.repository';
 import { LinkEventMappingsRepository } from './repositories/link-event-mappings.repository';
+import { LinksRepository } from './repositories/links.repository';
 import { TenantsRepository } from './repositories/tenants.repository';
 import { UsersRepository } from './repositories/users.repository';
 
 /** Every repository the app has, in one module: the shared repository layer (all I/O to Postgres goes through it). */
-export const REPOSITORIES = [TenantsRepository, DelegationCredentialsRepository, DomainsRepository, UsersRepository, ApiKeysRepository, LinkEventMappingsRepository];
+export const REPOSITORIES = [TenantsRepository, DelegationCredentialsRepository, DomainsRepository, UsersRepository, ApiKeysRepository, LinksRepository, LinkEventMappingsRepository];
 
 /**
  * The one repository layer shared by every feature module (design card): entities and

@@ -39,6 +39,17 @@ export interface AppConfig {
   trustProxy: false | number | string[];
   /** Requests per minute per mailbox the Google driver allows itself (Google's per-user quota is 600). */
   googleRequestsPerMinute: number;
+
+  links: {
+    /** Jobs this replica runs at once (different tenants); 0: this replica only enqueues. */
+    queueConcurrency: number;
+    /** An active link whose last sync is older than this is synced by the cron. */
+    staleAfterSeconds: number;
+    /** The stale-sync cron (each minute); off in tests that drive the sweep themselves. */
+    cronEnabled: boolean;
+    /** First back-off after a failure; doubles per consecutive failure, capped at 24 hours. */
+    failureBackoffSeconds: number;
+  };
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

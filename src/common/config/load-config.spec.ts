@@ -52,6 +52,17 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...noProviders, SANDBOX: 'true' }).sandbox).toBe(true);
   });
 
+  it('reads the Links queue settings, with defaults of 4 jobs, 5 minutes, cron on and a 5-minute first back-off', () => {
+    expect(loadConfig(production).links).toEqual({ queueConcurrency: 4, staleAfterSeconds: 300, cronEnabled: true, failureBackoffSeconds: 300 });
+    const links = loadConfig({ ...production, LINKS_QUEUE_CONCURRENCY: '0', LINKS_STALE_AFTER_SECONDS: '600', LINKS_CRON_ENABLED: 'false', LINKS_FAILURE_BACKOFF_SECONDS: '30' }).links;
+    expect(links).toEqual({ queueConcurrency: 0, staleAfterSeconds: 600, cronEnabled: false, failureBackoffSeconds: 30 });
+    expect(problemsOf({ ...production, LINKS_QUEUE_CONCURRENCY: '-1', LINKS_STALE_AFTER_SECONDS: '10', LINKS_CRON_ENABLED: 'sometimes' })).toEqual([
+      'LINKS_QUEUE_CONCURRENCY must be an integer between 0 and 64 (got "-1")',
+      'LINKS_STALE_AFTER_SECONDS must be an integer between 60 and 86400 (got "10")',
+      'LINKS_CRON_ENABLED must be true or false (got "sometimes")',
+    ]);
+  });
+
   it('names the variable of each malformed value', () => {
     const problems = problemsOf({ ...production, PORT: 'eighty', ENCRYPTION_KEY: 'short', DATABASE_URL: 'mysql://x', SANDBOX: 'maybe', GOOGLE_CLIENT_SECRET: '' });
     const text = problems.join('\n');

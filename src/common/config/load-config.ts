@@ -84,6 +84,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
       statementMs: reader.int('DB_STATEMENT_TIMEOUT_MS', 15_000, 100, 3_600_000),
     },
     googleRequestsPerMinute: reader.int('GOOGLE_REQUESTS_PER_MINUTE', 500, 1, 1_000_000),
+
+    links: {
+      queueConcurrency: reader.int('LINKS_QUEUE_CONCURRENCY', 4, 0, 64),
+      staleAfterSeconds: reader.int('LINKS_STALE_AFTER_SECONDS', 300, 60, 86_400),
+      cronEnabled: reader.bool('LINKS_CRON_ENABLED') ?? true,
+      failureBackoffSeconds: reader.int('LINKS_FAILURE_BACKOFF_SECONDS', 300, 1, 86_400),
+    },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

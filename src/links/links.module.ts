@@ -1,0 +1,32 @@
+import { Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { ProvidersModule } from '../providers/providers.module';
+import { SyncEngine } from '../sync/sync-engine.service';
+import { SyncModule } from '../sync/sync.module';
+import { LinkAccessResolver } from './link-access.resolver';
+import { LINK_SYNC_ENGINE } from './link-sync-engine';
+import { LinksController } from './links.controller';
+import { LinksMetrics } from './links-metrics';
+import { LinksService } from './links.service';
+import { LinkJobQueue } from './queue/link-job.queue';
+import { LinkJobRunner } from './queue/link-job.runner';
+import { StaleSyncCron } from './queue/stale-sync.cron';
+import { TenantMutex } from './queue/tenant-mutex';
+
+/** Links (seed 000): the HTTP API, the job queue, the tenant mutex, the job runner and the stale-sync cron. */
+@Module({
+  imports: [ProvidersModule, SyncModule.forApp(), ScheduleModule.forRoot()],
+  controllers: [LinksController],
+  providers: [
+    LinksService,
+    LinkAccessResolver,
+    LinkJobQueue,
+    LinkJobRunner,
+    StaleSyncCron,
+    TenantMutex,
+    LinksMetrics,
+    { provide: LINK_SYNC_ENGINE, useExisting: SyncEngine },
+  ],
+  exports: [LinkJobQueue],
+})
+export class LinksModule {}
