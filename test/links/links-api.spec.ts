@@ -238,10 +238,16 @@ describe('Links API (seed 000)', () => {
       expect(response.body).toEqual({ message: 'Validation failed: body', errors: [{ field: 'body', message: 'request body must be a JSON object' }] });
     });
 
-    it.each(['{"action": "add",', '"add"', 'null'])('a body that is not a JSON object or array (%s) → 400 in the Links shape', async (raw) => {
-      const response = await http(t.baseUrl, 'POST', '/links', { headers: { cb_key: org.apiKey }, body: raw });
+    it('a body that is not JSON → 400 in the Links shape', async () => {
+      const response = await http(t.baseUrl, 'POST', '/links', { headers: { cb_key: org.apiKey }, body: '{"action": "add",' });
       expect(response.status).toBe(400);
       expect(response.body).toEqual({ message: 'Request body is not valid JSON' });
+    });
+
+    it.each(['"add"', 'null', '123'])('valid JSON that is not an object (%s) → 400 in the Links shape', async (raw) => {
+      const response = await http(t.baseUrl, 'POST', '/links', { headers: { cb_key: org.apiKey }, body: raw });
+      expect(response.status).toBe(400);
+      expect(response.body).toEqual({ message: 'Request body must be a JSON object' });
     });
 
     it('policy tokens are case-insensitive, flags included, and stored normalised', async () => {
