@@ -1,4 +1,4 @@
-import { createServer, STATUS_CODES, ServerResponse } from 'node:http';
+import { createServer, IncomingMessage, STATUS_CODES, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { NestApplicationOptions } from '@nestjs/common';
 import { ExpressAdapter } from '@nestjs/platform-express';
@@ -34,8 +34,10 @@ export class HardenedExpressAdapter extends ExpressAdapter {
         // How often Node looks for expired requests (its default, 30 s, would blur the bounds).
         connectionsCheckingInterval: Math.min(1000, Math.max(50, Math.floor(this.limits.headersTimeoutMs / 4))),
         maxHeaderSize: MAX_HEADER_BYTES,
+        // Node's own refusal of a request without Host is an empty 400; we answer it ourselves, in JSON.
+        requireHostHeader: false,
       },
-      this.getInstance(),
+      (req, res) => (lacksRequiredHost(req) ? answerMissingHost(req, res, this.formatterFor) : this.getInstance()(req, res)),
     );
     server.keepAliveTimeout = this.limits.keepAliveTimeoutMs;
     server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(error, socket, this.formatterFor));
@@ -95,4 +97,23 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex, formatt
   };
   const head = [`HTTP/1.1 ${rendered.status} ${STATUS_CODES[rendered.status] ?? ''}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)].join('\r\n');
   socket.end(`${head}\r\n\r\n${body}`, () => socket.destroy());
+}
+
+/** RFC 9112 §3.2: a server must answer 400 to an HTTP/1.1 request without a Host header. */
+function lacksRequiredHost(req: IncomingMessage): boolean {
+  return req.httpVersionMajor === 1 && req.httpVersionMinor >= 1 && req.headers.host === undefined;
+}
+
+/** Node's 400 for a missing Host, with a JSON body in the path's surface shape; the connection is closed as Node does. */
+function answerMissingHost(req: IncomingMessage, res: ServerResponse, formatterFor: (path: string | undefined) => SurfaceErrorFormatter): void {
+  const rendered = formatterFor(req.url?.split('?')[0]).format({ status: 400, code: ErrorCode.MalformedRequest, message: 'HTTP/1.1 requests must carry a Host header' });
+  const body = JSON.stringify(rendered.body);
+  res.writeHead(rendered.status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': String(Buffer.byteLength(body)),
+    Connection: 'close',
+    ...API_SECURITY_HEADERS,
+    ...(rendered.headers ?? {}),
+  });
+  res.end(body);
 }
