@@ -73,7 +73,8 @@ function describeClientError(error: NodeJS.ErrnoException): NormalizedError {
 /**
  * Node answers parser errors and timeouts with an empty body; this writes the same status
  * with a JSON body — in the request's surface shape when its path is known (a timed-out
- * body), the default shape otherwise — then closes. Like Node, it writes nothing when a
+ * body, or a request line that is readable though refused, such as a raw non-ASCII byte in
+ * the path), the default shape otherwise — then closes. Like Node, it writes nothing when a
  * response has already started on this socket.
  */
 function answerClientError(error: NodeJS.ErrnoException, socket: Duplex, formatterFor: (path: string | undefined) => SurfaceErrorFormatter): void {
@@ -86,7 +87,8 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex, formatt
   }
   // originalUrl: inside a mounted middleware Express has rewritten `url` relative to the mount.
   const request = inFlight?.req as (ServerResponse['req'] & { originalUrl?: string }) | undefined;
-  const rendered = formatterFor(request?.originalUrl ?? request?.url).format(describeClientError(error));
+  const path = request?.originalUrl ?? request?.url ?? requestTargetOf((error as { rawPacket?: unknown }).rawPacket);
+  const rendered = formatterFor(path?.split('?')[0]).format(describeClientError(error));
   const body = JSON.stringify(rendered.body);
   const headers = {
     'Content-Type': 'application/json; charset=utf-8',
@@ -116,4 +118,13 @@ function answerMissingHost(req: IncomingMessage, res: ServerResponse, formatterF
     ...(rendered.headers ?? {}),
   });
   res.end(body);
+}
+
+/** The path of the request line Node refused (`GET /links/\xe9 HTTP/1.1`), when there is one. */
+function requestTargetOf(rawPacket: unknown): string | undefined {
+  if (!Buffer.isBuffer(rawPacket)) return undefined;
+  const end = rawPacket.indexOf(0x0a);
+  const line = rawPacket.subarray(0, end < 0 ? Math.min(rawPacket.length, MAX_HEADER_BYTES) : end).toString('latin1');
+  const target = line.split(' ')[1];
+  return target?.startsWith('/') ? target : undefined;
 }
