@@ -25,12 +25,12 @@ import { Credential, describeRequest, FuzzContext, FuzzRequest, requestsFor, unk
  *    ENCRYPTION_KEY, the JWTs) in the answer or in the log lines written meanwhile;
  *  - an answer within ANSWER_BOUND_MS of wall-clock time.
  *
- * `npm test` runs FUZZ_RUNS (default 400) requests with the fixed FUZZ_SEED; `npm run fuzz`
+ * `npm test` runs FUZZ_RUNS (default 600) requests with the fixed FUZZ_SEED; `npm run fuzz`
  * runs 5000 with a random seed (both printed). A failure prints fast-check's shrunk
  * counterexample and the seed and path to replay it (FUZZ_SEED=… FUZZ_RUNS=…).
  */
 const LONG = process.env.FUZZ_LONG === '1';
-const TOTAL_RUNS = Number(process.env.FUZZ_RUNS ?? (LONG ? 5000 : 400));
+const TOTAL_RUNS = Number(process.env.FUZZ_RUNS ?? (LONG ? 5000 : 600));
 const SEED = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : LONG ? randomInt(2 ** 31) : 20261121;
 /**
  * Wall-clock bound per answer. The machine is 2 shared cores, so wall time carries scheduling
