@@ -315,7 +315,7 @@ function assemble(parts: {
 }): FuzzRequest {
   const query = [...parts.query, ...(parts.credential.query ? [parts.credential.query] : [])];
   const path = `${parts.path}${query.length ? `?${query.join('&')}` : ''}`.slice(0, MAX_URL_CHARS * 2);
-  return {
+  const request: FuzzRequest = {
     label: `${parts.credential.label}; ${parts.content.label}${parts.extra.length ? `; + ${parts.extra.map(([n, v]) => `${n} (${v.length} chars)`).join(', ')}` : ''}`,
     method: parts.method,
     path,
@@ -323,6 +323,8 @@ function assemble(parts: {
     body: parts.content.bytes,
     ...(parts.omitHost ? { omitHost: true } : {}),
   };
+  // How fast-check prints a counterexample: readable, bodies cut short.
+  return Object.assign(request, { [fc.toStringMethod]: () => describeRequest(request) });
 }
 
 /** Now and then a request without a Host header. */
