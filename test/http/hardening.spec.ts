@@ -180,7 +180,7 @@ describe('HTTP hardening', () => {
 
   describe("Node's HTTP parser errors answer with a JSON body", () => {
     it('a header block over 16 KiB → 431 with a body', async () => {
-      const exchange = await rawExchange(t.baseUrl, `GET /ics?${'a'.repeat(20 * 1024)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+      const exchange = await rawExchange(t.baseUrl, `GET /admin/tenants?${'a'.repeat(20 * 1024)} HTTP/1.1\r\nHost: x\r\n\r\n`);
       const response = parseRawResponse(exchange.text);
       expect(response.status).toBe(431);
       expect(response.headers['content-type']).toBe('application/json; charset=utf-8');

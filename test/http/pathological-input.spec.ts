@@ -1,6 +1,7 @@
 import { startTestApp, TestApp } from '../support/app';
 import { createTenantWithKey } from '../support/fixtures';
 import { http } from '../support/http';
+import { documentedOperations, exampleOf, exampleQueryValue, OpenApiDocument, Schema, schemaResolver } from '../support/openapi-operations';
 
 /**
  * Every string a client controls — each field of each JSON body, each query and path
@@ -21,23 +22,6 @@ const HARD_LIMIT_MS = 2000;
 const BODY_TEXT_LENGTH = 100_000;
 /** Node refuses a request line + headers over 16 KiB (431), so URL-borne text is held under it. */
 const URL_BUDGET_CHARS = 14_000;
-
-type Schema = {
-  type?: string;
-  properties?: Record<string, Schema>;
-  required?: string[];
-  $ref?: string;
-  items?: Schema;
-  oneOf?: Schema[];
-  anyOf?: Schema[];
-  enum?: unknown[];
-  example?: unknown;
-  default?: unknown;
-  format?: string;
-  minimum?: number;
-};
-type Parameter = { name: string; in: string; schema?: Schema };
-type Operation = { parameters?: Parameter[]; requestBody?: { content?: Record<string, { schema?: Schema }> } };
 
 const PATTERNS: Record<string, (n: number) => string> = {
   spaces: (n) => ' '.repeat(n),
@@ -82,10 +66,10 @@ describe(`every string input of every route answers within ${ANSWER_BUDGET_MS} m
     tenantId = tenant.tenantId;
     const token = await http(t.baseUrl, 'POST', `/admin/tenants/${tenant.tenantId}/tokens`, { headers: { 'x-admin-token': t.adminToken }, json: { sub: 'patho-user' } });
     headers = { 'x-admin-token': t.adminToken, 'x-api-key': tenant.apiKey, cb_key: tenant.apiKey, authorization: `Bearer ${token.body.accessToken}` };
-    const doc = (await http(t.baseUrl, 'GET', '/docs-json')).body as { paths: Record<string, Record<string, Operation>>; components?: { schemas?: Record<string, Schema> } };
+    const doc = (await http(t.baseUrl, 'GET', '/docs-json')).body as OpenApiDocument;
     // PATHOLOGICAL_ONLY=<substring> narrows the run to matching attacks (for debugging).
     const only = process.env.PATHOLOGICAL_ONLY;
-    attacks = buildAttacks(doc.paths, doc.components?.schemas ?? {}, tenantId).filter((a) => !only || `${a.method} ${a.label}`.includes(only));
+    attacks = buildAttacks(doc, tenantId).filter((a) => !only || `${a.method} ${a.label}`.includes(only));
   });
   afterAll(() => t.close());
 
@@ -160,34 +144,31 @@ async function timed(baseUrl: string, attack: Attack, headers: Record<string, st
   return { ms: performance.now() - started, cpuMs: (cpu.user + cpu.system) / 1000, status: response.status };
 }
 
-function buildAttacks(paths: Record<string, Record<string, Operation>>, schemas: Record<string, Schema>, tenantId: string): Attack[] {
-  const resolve = (schema?: Schema): Schema | undefined => (schema?.$ref ? schemas[schema.$ref.split('/').pop() as string] : schema);
+function buildAttacks(doc: OpenApiDocument, tenantId: string): Attack[] {
+  const resolve = schemaResolver(doc.components?.schemas ?? {});
   const attacks: Attack[] = [];
-  for (const [template, methods] of Object.entries(paths)) {
-    for (const [lowerMethod, operation] of Object.entries(methods)) {
-      const method = lowerMethod.toUpperCase();
-      const parameters = operation.parameters ?? [];
-      const pathParams = parameters.filter((p) => p.in === 'path').map((p) => p.name);
-      const queryParams = parameters.filter((p) => p.in === 'query' && (!p.schema?.type || p.schema.type === 'string'));
-      const baseQuery = Object.fromEntries(parameters.filter((p) => p.in === 'query').map((p) => [p.name, exampleQueryValue(p)]));
-      const fill = (values: Record<string, string>) => template.replace(/\{([^}]+)\}/g, (_m, name: string) => encodeURIComponent(values[name] ?? tenantId));
-      const bodySchema = resolve(operation.requestBody?.content?.['application/json']?.schema);
-      const baseBody = bodySchema ? exampleOf(bodySchema, resolve) : undefined;
+  for (const { template, method, operation } of documentedOperations(doc)) {
+    const parameters = operation.parameters ?? [];
+    const pathParams = parameters.filter((p) => p.in === 'path').map((p) => p.name);
+    const queryParams = parameters.filter((p) => p.in === 'query' && (!p.schema?.type || p.schema.type === 'string'));
+    const baseQuery = Object.fromEntries(parameters.filter((p) => p.in === 'query').map((p) => [p.name, exampleQueryValue(p)]));
+    const fill = (values: Record<string, string>) => template.replace(/\{([^}]+)\}/g, (_m, name: string) => encodeURIComponent(values[name] ?? tenantId));
+    const bodySchema = resolve(operation.requestBody?.content?.['application/json']?.schema);
+    const baseBody = bodySchema ? exampleOf(bodySchema, resolve) : undefined;
 
-      for (const [pattern, make] of Object.entries(PATTERNS)) {
-        for (const name of pathParams) {
-          const text = make(urlLength(make, (s) => encodeURIComponent(s)));
-          attacks.push({ label: `${template} path:${name} ${pattern}`, method, path: fill({ [name]: text }), body: baseBody });
-        }
-        for (const parameter of queryParams) {
-          const text = make(urlLength(make, (s) => new URLSearchParams({ q: s }).toString()));
-          const query = new URLSearchParams({ ...baseQuery, [parameter.name]: text }).toString();
-          attacks.push({ label: `${template} query:${parameter.name} ${pattern}`, method, path: `${fill({})}?${query}` });
-        }
-        if (bodySchema) {
-          for (const field of stringFields(bodySchema, resolve)) {
-            attacks.push({ label: `${template} body:${field.label} ${pattern}`, method, path: fill({}), body: field.set(structuredClone(baseBody), make(BODY_TEXT_LENGTH)) });
-          }
+    for (const [pattern, make] of Object.entries(PATTERNS)) {
+      for (const name of pathParams) {
+        const text = make(urlLength(make, (s) => encodeURIComponent(s)));
+        attacks.push({ label: `${template} path:${name} ${pattern}`, method, path: fill({ [name]: text }), body: baseBody });
+      }
+      for (const parameter of queryParams) {
+        const text = make(urlLength(make, (s) => new URLSearchParams({ q: s }).toString()));
+        const query = new URLSearchParams({ ...baseQuery, [parameter.name]: text }).toString();
+        attacks.push({ label: `${template} query:${parameter.name} ${pattern}`, method, path: `${fill({})}?${query}` });
+      }
+      if (bodySchema) {
+        for (const field of stringFields(bodySchema, resolve)) {
+          attacks.push({ label: `${template} body:${field.label} ${pattern}`, method, path: fill({}), body: field.set(structuredClone(baseBody), make(BODY_TEXT_LENGTH)) });
         }
       }
     }
@@ -200,36 +181,6 @@ function urlLength(make: (n: number) => string, encode: (s: string) => string): 
   const sample = 1000;
   const encodedPerChar = encode(make(sample)).length / sample;
   return Math.floor(URL_BUDGET_CHARS / encodedPerChar / 2) * 2;
-}
-
-function exampleQueryValue(parameter: Parameter): string {
-  const example = (parameter as Parameter & { example?: unknown }).example ?? parameter.schema?.example ?? parameter.schema?.enum?.[0];
-  return example === undefined ? '' : String(example);
-}
-
-/** A valid-looking instance, so that the request gets past earlier fields to the one attacked. */
-function exampleOf(schema: Schema, resolve: (s?: Schema) => Schema | undefined): unknown {
-  if (schema.example !== undefined) return schema.example;
-  if (schema.default !== undefined) return schema.default;
-  if (schema.enum?.length) return schema.enum[0];
-  const first = schema.oneOf?.[0] ?? schema.anyOf?.[0];
-  if (first) return exampleOf(resolve(first) ?? {}, resolve);
-  switch (schema.type) {
-    case 'string':
-      return schema.format === 'email' ? 'someone@example.com' : 'x';
-    case 'number':
-    case 'integer':
-      return schema.minimum ?? 1;
-    case 'boolean':
-      return false;
-    case 'array':
-      return [];
-    default: {
-      const out: Record<string, unknown> = {};
-      for (const [name, property] of Object.entries(schema.properties ?? {})) out[name] = exampleOf(resolve(property) ?? {}, resolve);
-      return out;
-    }
-  }
 }
 
 interface StringField {

@@ -12,6 +12,8 @@ export interface LogCapturingApp {
   database: TestDatabase;
   adminToken: string;
   jwtSecret: string;
+  /** The env it booted with (its secrets: ADMIN_TOKEN, JWT_SECRET, ENCRYPTION_KEY). */
+  env: Record<string, string | undefined>;
   /** Every JSON line the app logged so far, as written (after redaction and serializers). */
   lines: string[];
   close(): Promise<void>;
@@ -37,6 +39,7 @@ export async function startAppCapturingLogs(overrides: Record<string, string | u
     database,
     adminToken: config.adminToken,
     jwtSecret: env.JWT_SECRET as string,
+    env,
     lines,
     close: async () => {
       await app.close();

@@ -7,11 +7,13 @@ export interface SchemaObject {
   properties?: Record<string, SchemaObject>;
   required?: string[];
   items?: SchemaObject;
+  /** OpenAPI 3.0: null is a value too. */
+  nullable?: boolean;
 }
 
 /**
  * Checks a value the way a strictly generated client would read it: required properties
- * present, no property the schema does not declare, types, enums and date-times as declared.
+ * present, no property the schema does not declare, types, enums, nullability and date-times as declared.
  * Returns the problems found (none means the body matches).
  */
 export function schemaProblems(value: unknown, schema: SchemaObject, schemas: Record<string, SchemaObject>, at = '$'): string[] {
@@ -19,6 +21,7 @@ export function schemaProblems(value: unknown, schema: SchemaObject, schemas: Re
     const target = schemas[schema.$ref.replace('#/components/schemas/', '')];
     return target ? schemaProblems(value, target, schemas, at) : [`${at}: unresolvable ${schema.$ref}`];
   }
+  if (value === null && schema.nullable) return [];
   if (schema.enum && !schema.enum.includes(value)) return [`${at}: ${JSON.stringify(value)} is not one of ${JSON.stringify(schema.enum)}`];
   switch (schema.type) {
     case 'object':

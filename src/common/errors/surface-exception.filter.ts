@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { normalizeError } from './normalize-error';
 import type { SurfaceName } from '../http/api-surface-errors';
 import { SurfaceErrorFormatter } from './surface-error-formatter';
+import type { NormalizedError } from './error-codes';
 
 export interface SurfaceRoute {
   /** Path prefix, matched on whole segments (`/links` matches `/links/1`, not `/linksx`). */
@@ -29,7 +30,7 @@ export class SurfaceExceptionFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
-    const normalized = normalizeError(exception);
+    const normalized = withoutQueryString(normalizeError(exception), request);
     if (normalized.status >= 500) {
       // pino-http put the request id on the request; it ties this line to the access log.
       const requestId = (request as Request & { id?: unknown }).id;
@@ -45,4 +46,15 @@ export class SurfaceExceptionFilter implements ExceptionFilter {
     const route = this.routes.find((r) => path === r.prefix || path.startsWith(`${r.prefix}/`));
     return route?.formatter ?? this.fallback;
   }
+}
+
+/**
+ * Nest's route-miss 404 echoes the whole URL (`Cannot GET /links?x-api-key=cbk_…`), and a
+ * query string can carry a credential or an OAuth code: a message never repeats it, only the path.
+ */
+function withoutQueryString(error: NormalizedError, request: Request): NormalizedError {
+  const url = request.originalUrl ?? request.url;
+  const query = url.indexOf('?');
+  if (query < 0 || !error.message.includes(url)) return error;
+  return { ...error, message: error.message.split(url).join(url.slice(0, query)) };
 }

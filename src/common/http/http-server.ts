@@ -1,4 +1,4 @@
-import { createServer, STATUS_CODES, ServerResponse } from 'node:http';
+import { createServer, IncomingMessage, STATUS_CODES, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { NestApplicationOptions } from '@nestjs/common';
 import { ExpressAdapter } from '@nestjs/platform-express';
@@ -34,8 +34,10 @@ export class HardenedExpressAdapter extends ExpressAdapter {
         // How often Node looks for expired requests (its default, 30 s, would blur the bounds).
         connectionsCheckingInterval: Math.min(1000, Math.max(50, Math.floor(this.limits.headersTimeoutMs / 4))),
         maxHeaderSize: MAX_HEADER_BYTES,
+        // Node's own refusal of a request without Host is an empty 400; we answer it ourselves, in JSON.
+        requireHostHeader: false,
       },
-      this.getInstance(),
+      (req, res) => (lacksRequiredHost(req) ? answerMissingHost(req, res, this.formatterFor) : this.getInstance()(req, res)),
     );
     server.keepAliveTimeout = this.limits.keepAliveTimeoutMs;
     server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(error, socket, this.formatterFor));
@@ -71,7 +73,8 @@ function describeClientError(error: NodeJS.ErrnoException): NormalizedError {
 /**
  * Node answers parser errors and timeouts with an empty body; this writes the same status
  * with a JSON body — in the request's surface shape when its path is known (a timed-out
- * body), the default shape otherwise — then closes. Like Node, it writes nothing when a
+ * body, or a request line that is readable though refused, such as a raw non-ASCII byte in
+ * the path), the default shape otherwise — then closes. Like Node, it writes nothing when a
  * response has already started on this socket.
  */
 function answerClientError(error: NodeJS.ErrnoException, socket: Duplex, formatterFor: (path: string | undefined) => SurfaceErrorFormatter): void {
@@ -84,7 +87,8 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex, formatt
   }
   // originalUrl: inside a mounted middleware Express has rewritten `url` relative to the mount.
   const request = inFlight?.req as (ServerResponse['req'] & { originalUrl?: string }) | undefined;
-  const rendered = formatterFor(request?.originalUrl ?? request?.url).format(describeClientError(error));
+  const path = request?.originalUrl ?? request?.url ?? requestTargetOf((error as { rawPacket?: unknown }).rawPacket);
+  const rendered = formatterFor(path?.split('?')[0]).format(describeClientError(error));
   const body = JSON.stringify(rendered.body);
   const headers = {
     'Content-Type': 'application/json; charset=utf-8',
@@ -95,4 +99,32 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex, formatt
   };
   const head = [`HTTP/1.1 ${rendered.status} ${STATUS_CODES[rendered.status] ?? ''}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)].join('\r\n');
   socket.end(`${head}\r\n\r\n${body}`, () => socket.destroy());
+}
+
+/** RFC 9112 §3.2: a server must answer 400 to an HTTP/1.1 request without a Host header. */
+function lacksRequiredHost(req: IncomingMessage): boolean {
+  return req.httpVersionMajor === 1 && req.httpVersionMinor >= 1 && req.headers.host === undefined;
+}
+
+/** Node's 400 for a missing Host, with a JSON body in the path's surface shape; the connection is closed as Node does. */
+function answerMissingHost(req: IncomingMessage, res: ServerResponse, formatterFor: (path: string | undefined) => SurfaceErrorFormatter): void {
+  const rendered = formatterFor(req.url?.split('?')[0]).format({ status: 400, code: ErrorCode.MalformedRequest, message: 'HTTP/1.1 requests must carry a Host header' });
+  const body = JSON.stringify(rendered.body);
+  res.writeHead(rendered.status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': String(Buffer.byteLength(body)),
+    Connection: 'close',
+    ...API_SECURITY_HEADERS,
+    ...(rendered.headers ?? {}),
+  });
+  res.end(body);
+}
+
+/** The path of the request line Node refused (`GET /links/\xe9 HTTP/1.1`), when there is one. */
+function requestTargetOf(rawPacket: unknown): string | undefined {
+  if (!Buffer.isBuffer(rawPacket)) return undefined;
+  const end = rawPacket.indexOf(0x0a);
+  const line = rawPacket.subarray(0, end < 0 ? Math.min(rawPacket.length, MAX_HEADER_BYTES) : end).toString('latin1');
+  const target = line.split(' ')[1];
+  return target?.startsWith('/') ? target : undefined;
 }
