@@ -21,8 +21,9 @@ describe('exceedsJsonDepth', () => {
   });
 
   it('is linear: a megabyte of brackets in a few milliseconds', () => {
-    const started = performance.now();
+    const started = process.cpuUsage(); // CPU time: wall time on a loaded machine measures the neighbours
     exceedsJsonDepth(Buffer.from(`[${'"['.repeat(500_000)}`));
-    expect(performance.now() - started).toBeLessThan(100);
+    const used = process.cpuUsage(started);
+    expect((used.user + used.system) / 1000).toBeLessThan(300);
   });
 });
