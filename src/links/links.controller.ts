@@ -34,7 +34,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 @ApiTags('Links')
 @ApiSecurity('cb_key')
 @ApiKeyHeaders('cb_key')
-@ApiSurface('links', { 401: 'Missing, invalid or revoked `cb_key`.', 403: 'A user-scoped (`cal_`) key: this API takes an organisation key.', 503: 'The key could not be checked (database unavailable): retry later.' })
+@ApiSurface('links', {
+  401: 'Missing, invalid or revoked `cb_key`.',
+  403: 'A user-scoped (`cal_`) key: this API takes an organisation key.',
+  422: 'Validation failed: a body field, or a path parameter that cannot be decoded (the Links API answers every validation failure with 422).',
+  503: 'The key could not be checked (database unavailable): retry later.',
+})
 @UseGuards(ApiKeyGuard)
 @Controller('links')
 export class LinksController {
