@@ -18,8 +18,8 @@ describe('a 404 for an unknown route does not echo the query string', () => {
   afterAll(() => t.close());
 
   it('under /links (Links shape)', async () => {
-    const response = await http(t.baseUrl, 'GET', `/links/nothing?x-api-key=${tenant.apiKey}&code=oauth-code`);
-    expect({ status: response.status, body: response.body }).toEqual({ status: 404, body: { message: 'Cannot GET /links/nothing' } });
+    const response = await http(t.baseUrl, 'GET', `/links/nothing/else?x-api-key=${tenant.apiKey}&code=oauth-code`);
+    expect({ status: response.status, body: response.body }).toEqual({ status: 404, body: { message: 'Cannot GET /links/nothing/else' } });
   });
 
   it('under /v2 (cal.com shape) and /api/v1/crm (CRM shape)', async () => {
