@@ -1,9 +1,11 @@
 import { Inject, Injectable, Logger as NestLogger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { JobHelpers, Logger, makeWorkerUtils, run, Runner, TaskList, WorkerUtils } from 'graphile-worker';
+import { EventEmitter } from 'node:events';
 import { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../common/config/app-config';
+import { WorkerLiveness } from './worker-liveness';
 import { LINK_TASKS, LinkJobPayload, StaleTickPayload, staleTickJobKey, syncJobKey, deleteJobKey, tenantQueue } from './link-jobs';
 
 /** graphile-worker keeps its tables in this schema of the app's database (it migrates it itself). */
@@ -22,7 +24,7 @@ export interface LinkTaskHandlers {
 /**
  * The Links job queue: graphile-worker, in-process. Every replica can enqueue; replicas with
  * LINKS_QUEUE_CONCURRENCY > 0 also run jobs. Jobs are rows in Postgres: they survive restarts,
- * and a job whose worker crashed is unlocked and run again by graphile-worker.
+ * and a job whose worker's process died is released (WorkerLiveness) and run again at once.
  */
 @Injectable()
 export class LinkJobQueue implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
@@ -32,6 +34,8 @@ export class LinkJobQueue implements OnModuleInit, OnApplicationBootstrap, OnApp
   private pool?: Pool;
   private stopping?: Promise<void>;
   private handlers?: LinkTaskHandlers;
+  private liveness?: WorkerLiveness;
+  private reaper?: NodeJS.Timeout;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -46,7 +50,7 @@ export class LinkJobQueue implements OnModuleInit, OnApplicationBootstrap, OnApp
   async onModuleInit(): Promise<void> {
     // One pool of our own for the queue: each running job holds a connection for its tenant
     // lock, the worker needs a few more (LISTEN, fetching jobs), and we end it on shutdown.
-    const pool = new Pool({ connectionString: this.connectionString(), max: this.config.links.queueConcurrency * 2 + 3 });
+    const pool = new Pool({ connectionString: this.connectionString(), max: this.config.links.queueConcurrency * 2 + 4 });
     // A connection dropped by the server (restart, failover) must not crash the process.
     pool.on('error', (error) => this.log.warn(`queue pool: ${error.message}`));
     pool.on('connect', (client) => client.on('error', (error) => this.log.warn(`queue connection: ${error.message}`)));
@@ -72,10 +76,13 @@ export class LinkJobQueue implements OnModuleInit, OnApplicationBootstrap, OnApp
     const runner = this.runner;
     const utils = this.utils;
     const pool = this.pool;
+    clearInterval(this.reaper);
     this.runner = undefined;
     this.utils = undefined;
     this.pool = undefined;
     await runner?.stop().catch((error: unknown) => this.log.warn(`worker stop: ${String(error)}`));
+    this.liveness?.stop();
+    this.liveness = undefined;
     await Promise.resolve(utils?.release()).catch((error: unknown) => this.log.warn(`queue utils release: ${String(error)}`));
     await pool?.end().catch((error: unknown) => this.log.warn(`queue pool end: ${String(error)}`));
   }
@@ -114,6 +121,20 @@ export class LinkJobQueue implements OnModuleInit, OnApplicationBootstrap, OnApp
     });
   }
 
+  /**
+   * Releases the jobs of workers whose process died (see WorkerLiveness), so they run again
+   * now. Runs when this replica's worker starts and then every minute; returns the dead ids.
+   */
+  async releaseOrphanedJobs(): Promise<string[]> {
+    if (!this.liveness || !this.utils) return [];
+    const dead = await this.liveness.findDeadWorkers(WORKER_SCHEMA);
+    if (dead.length > 0) {
+      await this.utils.forceUnlockWorkers(dead);
+      this.log.warn(`released the jobs of ${dead.length} worker(s) whose process is gone: ${dead.join(', ')}`);
+    }
+    return dead;
+  }
+
   /** Jobs waiting (not running), for the queue-depth metric. */
   async depth(): Promise<number> {
     const rows: Array<{ count: string }> = await this.dataSource.query(
@@ -131,15 +152,29 @@ export class LinkJobQueue implements OnModuleInit, OnApplicationBootstrap, OnApp
       [LINK_TASKS.staleTick]: (payload) => handlers.staleTick(payload as StaleTickPayload),
     };
     const concurrency = this.config.links.queueConcurrency;
+    const liveness = new WorkerLiveness(pgPool);
+    await liveness.start();
+    this.liveness = liveness;
+    // Each worker's liveness lock is taken as it is created (before its first poll completes).
+    const events = new EventEmitter();
+    events.on('worker:create', ({ worker }: { worker: { workerId: string } }) => {
+      liveness.claim(worker.workerId).catch((error: unknown) => this.log.warn(`liveness lock for ${worker.workerId}: ${String(error)}`));
+    });
     this.runner = await run({
       pgPool,
       schema: WORKER_SCHEMA,
       concurrency,
+      events: events as never,
       noHandleSignals: true,
       pollInterval: 1000,
       taskList,
       logger: this.workerLogger(),
     });
+    await this.releaseOrphanedJobs().catch((error: unknown) => this.log.warn(`orphaned jobs: ${String(error)}`));
+    this.reaper = setInterval(() => {
+      this.releaseOrphanedJobs().catch((error: unknown) => this.log.warn(`orphaned jobs: ${String(error)}`));
+    }, 60_000);
+    this.reaper.unref();
   }
 
   private requireUtils(): WorkerUtils {
