@@ -55,53 +55,102 @@ function percent(score: number | null): string {
   return score === null ? 'n/a' : `${score.toFixed(2)} %`;
 }
 
+interface FolderResult extends MutationCounts {
+  measuredAt: string;
+  durationMinutes: number;
+}
+
+interface FileResult extends MutationCounts {
+  path: string;
+}
+
+interface RecordedResults {
+  tool: string;
+  total: MutationCounts;
+  folders: Record<string, FolderResult>;
+  files: FileResult[];
+}
+
+const FOLDERS = ['src/tenancy', 'src/ics'];
+const RESULTS_DIR = join(__dirname, '..', '..', 'bench', 'results');
+const TOOL = 'StrykerJS 10 (jest runner, perTest coverage, TypeScript checker, static mutants ignored)';
+
 /**
- * Reads Stryker's JSON report and summarises it per folder and per file. With `record`, writes
- * bench/results/mutation.json and mutation.md; returns the readable summary either way.
+ * Reads Stryker's JSON report and summarises it per folder and per file. With `record`, the
+ * folders this run mutated replace theirs in bench/results/mutation.json (a folder run on its
+ * own keeps the other folder's figures) and mutation.md is rewritten; returns the summary.
  */
 export function writeMutationResults(reportPath: string, minutes: number, record: boolean): string {
   const report = JSON.parse(readFileSync(reportPath, 'utf8')) as StrykerReport;
-  const files = Object.entries(report.files)
-    .map(([path, file]) => ({ path, ...countMutants(file.mutants.map((m) => m.status)) }))
-    .sort((a, b) => a.path.localeCompare(b.path));
-  const statusesUnder = (folder: string): string[] =>
-    Object.entries(report.files)
-      .filter(([path]) => path.startsWith(folder))
-      .flatMap(([, file]) => file.mutants.map((m) => m.status));
-  const results = {
-    measuredAt: new Date().toISOString(),
-    tool: 'StrykerJS 10 (jest runner, perTest coverage, TypeScript checker)',
-    durationMinutes: Math.round(minutes * 10) / 10,
-    total: countMutants(Object.values(report.files).flatMap((file) => file.mutants.map((m) => m.status))),
-    folders: { 'src/tenancy': countMutants(statusesUnder('src/tenancy/')), 'src/ics': countMutants(statusesUnder('src/ics/')) },
-    files,
-  };
-  const row = (name: string, c: MutationCounts): string =>
-    `| ${name} | ${percent(c.score)} | ${c.killed} | ${c.survived} | ${c.timeout} | ${c.noCoverage} | ${c.compileError} | ${c.ignored} |`;
-  const markdown = [
-    '# Mutation score (src/tenancy, src/ics)',
-    '',
-    `Measured ${results.measuredAt} with \`npm run mutation\` — ${results.tool}; the run took ${results.durationMinutes} min.`,
-    'Score = (killed + timeout) / (killed + timeout + survived + no coverage). Compile errors (mutants',
-    'the type checker rejects) and `// Stryker disable` mutants (equivalent, reason beside each) are not counted.',
-    '',
-    '| scope | score | killed | survived | timeout | no coverage | compile error | ignored |',
-    '|---|---|---|---|---|---|---|---|',
-    row('**total**', results.total),
-    row('src/tenancy', results.folders['src/tenancy']),
-    row('src/ics', results.folders['src/ics']),
-    ...files.map((file) => row(file.path, file)),
-    '',
-  ].join('\n');
+  const measuredAt = new Date().toISOString();
+  const statusesOf = (path: string): string[] => report.files[path].mutants.map((m) => m.status);
+  const runFolders = FOLDERS.filter((folder) => Object.keys(report.files).some((path) => path.startsWith(`${folder}/`)));
+  const previous = record ? readPrevious() : undefined;
+  const keptFiles = (previous?.files ?? []).filter((file) => !runFolders.some((folder) => file.path.startsWith(`${folder}/`)));
+  const files = [...keptFiles, ...Object.keys(report.files).map((path) => ({ path, ...countMutants(statusesOf(path)) }))].sort((a, b) =>
+    a.path.localeCompare(b.path),
+  );
+  const folders: Record<string, FolderResult> = { ...(previous?.folders ?? {}) };
+  for (const folder of runFolders) {
+    const statuses = Object.keys(report.files)
+      .filter((path) => path.startsWith(`${folder}/`))
+      .flatMap(statusesOf);
+    folders[folder] = { measuredAt, durationMinutes: Math.round(minutes * 10) / 10, ...countMutants(statuses) };
+  }
+  const total = sumCounts(Object.values(folders));
+  const results: RecordedResults = { tool: TOOL, total, folders, files };
+  const markdown = toMarkdown(results);
   if (record) {
-    const dir = join(__dirname, '..', '..', 'bench', 'results');
-    writeFileSync(join(dir, 'mutation.json'), `${JSON.stringify(results, null, 2)}\n`);
-    writeFileSync(join(dir, 'mutation.md'), markdown);
+    writeFileSync(join(RESULTS_DIR, 'mutation.json'), `${JSON.stringify(results, null, 2)}\n`);
+    writeFileSync(join(RESULTS_DIR, 'mutation.md'), markdown);
   }
   return markdown;
 }
 
+function readPrevious(): RecordedResults | undefined {
+  try {
+    return JSON.parse(readFileSync(join(RESULTS_DIR, 'mutation.json'), 'utf8')) as RecordedResults;
+  } catch {
+    return undefined;
+  }
+}
+
+function sumCounts(parts: MutationCounts[]): MutationCounts {
+  const sum = countMutants([]);
+  for (const part of parts) {
+    for (const field of ['mutants', ...Object.values(STATUS_FIELDS)] as const) sum[field] += part[field];
+  }
+  const detected = sum.killed + sum.timeout;
+  const valid = detected + sum.survived + sum.noCoverage;
+  sum.score = valid === 0 ? null : Math.round((detected / valid) * 10_000) / 100;
+  return sum;
+}
+
+function toMarkdown(results: RecordedResults): string {
+  const row = (name: string, c: MutationCounts): string =>
+    `| ${name} | ${percent(c.score)} | ${c.killed} | ${c.survived} | ${c.timeout} | ${c.noCoverage} | ${c.compileError} | ${c.ignored} |`;
+  return [
+    '# Mutation score (src/tenancy, src/ics)',
+    '',
+    `Measured with \`npm run mutation -- <folder>\` — ${results.tool}.`,
+    'Score = (killed + timeout) / (killed + timeout + survived + no coverage). Compile errors (mutants the',
+    'type checker rejects), static mutants (decorator arguments and module-level constants: each would rerun',
+    'every test) and `// Stryker disable` mutants (equivalent, reason beside each) are not counted ("ignored").',
+    '',
+    '| folder | measured | run time |',
+    '|---|---|---|',
+    ...Object.entries(results.folders).map(([folder, f]) => `| ${folder} | ${f.measuredAt} | ${f.durationMinutes} min |`),
+    '',
+    '| scope | score | killed | survived | timeout | no coverage | compile error | ignored |',
+    '|---|---|---|---|---|---|---|---|',
+    row('**total**', results.total),
+    ...Object.entries(results.folders).map(([folder, f]) => row(folder, f)),
+    ...results.files.map((file) => row(file.path, file)),
+    '',
+  ].join('\n');
+}
+
 if (require.main === module) {
-  const [reportPath = 'reports/mutation/mutation.json', minutes = '0'] = process.argv.slice(2);
+  const [reportPath = 'reports/mutation/all.json', minutes = '0'] = process.argv.slice(2);
   process.stdout.write(`${writeMutationResults(reportPath, Number(minutes), true)}\n`);
 }

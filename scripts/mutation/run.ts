@@ -9,13 +9,16 @@ import { writeMutationResults } from './report';
 const ROOT = join(__dirname, '..', '..');
 
 /**
- * `npm run mutation [-- <stryker args>]`: builds the migrated template database once (what
+ * `npm run mutation [-- tenancy|ics] [<stryker args>]`: builds the migrated template database once (what
  * Jest's globalSetup does for `npm test`), runs Stryker over src/tenancy and src/ics, drops the
- * databases again and writes bench/results/mutation.{json,md}. With `--mutate <glob>` it is a
+ * databases again and writes bench/results/mutation.{json,md} (a one-folder run replaces
+ * that folder's figures). With `--mutate <glob>` it is a
  * partial run for working on one file: the figures are printed, not recorded.
  */
 async function main(): Promise<number> {
-  const strykerArgs = process.argv.slice(2);
+  const [first, ...rest] = process.argv.slice(2);
+  const scope = first === 'tenancy' || first === 'ics' ? first : undefined;
+  const strykerArgs = scope ? rest : process.argv.slice(2);
   const embedded = process.env.TEST_DATABASE_URL ? undefined : await startEmbeddedServer();
   const serverUrl = process.env.TEST_DATABASE_URL ?? embedded!.url;
   const template = `cb_mutation_${process.pid}_${Date.now()}`;
@@ -23,11 +26,15 @@ async function main(): Promise<number> {
   const started = Date.now();
   try {
     await runMigrationsOnce(withDatabase(serverUrl, template));
-    const code = await runStryker(strykerArgs, { [SERVER_URL_ENV]: serverUrl, [TEMPLATE_DB_ENV]: template });
+    const code = await runStryker(strykerArgs, {
+      [SERVER_URL_ENV]: serverUrl,
+      [TEMPLATE_DB_ENV]: template,
+      ...(scope ? { MUTATION_SCOPE: scope } : {}),
+    });
     const minutes = (Date.now() - started) / 60_000;
     if (code !== 0) return code;
     const partial = strykerArgs.some((arg) => arg === '--mutate' || arg === '-m' || arg.startsWith('--mutate='));
-    const summary = writeMutationResults(join(ROOT, 'reports/mutation/mutation.json'), minutes, !partial);
+    const summary = writeMutationResults(join(ROOT, `reports/mutation/${scope ?? 'all'}.json`), minutes, !partial);
     process.stdout.write(`${summary}\n`);
     return 0;
   } finally {
@@ -42,6 +49,10 @@ function runStryker(args: string[], env: Record<string, string>): Promise<number
     env: { ...process.env, ...env },
     stdio: 'inherit',
   });
+  // Ctrl-C stops Stryker (it saves a partial incremental report), then the databases are dropped.
+  const forward = (): void => void child.kill('SIGINT');
+  process.on('SIGINT', forward);
+  process.on('SIGTERM', forward);
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('exit', (code) => resolve(code ?? 1));
