@@ -13,6 +13,7 @@ RUN npm run build
 FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     PORT=18080 \
+    HOST=0.0.0.0 \
     DATA_DIR=/app/.data
 WORKDIR /app
 COPY package.json package-lock.json ./

@@ -11,8 +11,28 @@ npm run build >/dev/null
 work=$(mktemp -d)
 chmod 755 "$work" # embedded Postgres runs as the postgres user when we are root
 pid=""
+# Stops the app (SIGTERM, then SIGKILL after 20 s) and, should it have died without stopping
+# its embedded Postgres, that server too: the smoke test leaves no process behind.
+stop_app() {
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  fi
+  pid=""
+  local lock="$work/.data/postgres/postmaster.pid"
+  if [ -f "$lock" ]; then
+    local pg_pid
+    pg_pid=$(head -n1 "$lock")
+    if [ -n "$pg_pid" ] && [ "$(cat "/proc/$pg_pid/comm" 2>/dev/null)" = "postgres" ]; then
+      kill -INT "$pg_pid" 2>/dev/null || true
+      for _ in $(seq 1 100); do kill -0 "$pg_pid" 2>/dev/null || break; sleep 0.1; done
+    fi
+  fi
+}
 cleanup() {
-  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi
+  stop_app
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -46,8 +66,7 @@ status=0
 curl -fs "http://127.0.0.1:$port/health" | grep -q '"ok"' || status=1
 curl -fs "http://127.0.0.1:$port/ready" | grep -q '"applied"' || status=1
 curl -fs "http://127.0.0.1:$port/docs-json" | grep -q '"openapi"' || status=1
-kill "$pid" 2>/dev/null || true
-wait "$pid" 2>/dev/null || true
+stop_app
 if [ -n "${TEST_DATABASE_URL:-}" ]; then psql "$TEST_DATABASE_URL" -qc "DROP DATABASE IF EXISTS cb_smoke_$$ WITH (FORCE)" >/dev/null || true; fi
 if [ "$status" -ne 0 ]; then
   echo "smoke-prod: the compiled app did not become healthy and ready" >&2

@@ -1,12 +1,11 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule, Type } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
-import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { CommonModule } from './common/common.module';
 import { AppConfig } from './common/config/app-config';
 import { BodyParserMiddleware } from './common/http/body-parser.middleware';
 import { HttpMetricsMiddleware } from './common/observability/http-metrics.middleware';
 import { DatabaseModule } from './database/database.module';
 import { IcsModule } from './ics/ics.module';
+import { ProvidersModule } from './providers/providers.module';
 import { SandboxModule } from './sandbox/sandbox.module';
 import { TenancyModule } from './tenancy/tenancy.module';
 
@@ -18,17 +17,13 @@ export class AppModule implements NestModule {
       module: AppModule,
       imports: [
         CommonModule.forConfig(config),
-        DatabaseModule.forUrl(databaseUrl),
-        ThrottlerModule.forRoot({
-          throttlers: [{ ttl: 60_000, limit: config.rateLimitPerMinute }],
-          skipIf: () => config.rateLimitPerMinute === 0,
-        }),
+        DatabaseModule.forUrl(databaseUrl, config.database),
         TenancyModule,
+        ProvidersModule,
         SandboxModule.forConfig(config),
         ...extraModules,
         IcsModule,
       ],
-      providers: [{ provide: APP_GUARD, useClass: ThrottlerGuard }],
     };
   }
 

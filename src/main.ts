@@ -1,24 +1,35 @@
 import 'reflect-metadata';
 import type { Logger } from 'pino';
 import { createApp, listeningPort } from './app.factory';
-import { ConfigError, loadConfig } from './common/config/load-config';
+import { ConfigError, loadConfig, SANDBOX_HOST } from './common/config/load-config';
+import { describeError } from './common/logging/describe-error';
 import { createLogger } from './common/logging/logger';
-import { RunningDatabase, startEmbeddedPostgres } from './database/embedded-postgres';
+import { EmbeddedPostgresSettings, RunningDatabase, startEmbeddedPostgres } from './database/embedded-postgres';
 import { runMigrationsOnce } from './database/migration-runner';
+
+/** Set once the config is read, so that a failed start is also reported at error level in the log. */
+let startupLogger: Logger | undefined;
+/** Set once the database is open, so that a start failing after it does not leave an embedded Postgres behind. */
+let openedDatabase: RunningDatabase | undefined;
 
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger(config);
+  startupLogger = logger;
   logger.info({ node: process.version }, `Calendar Bridge starting on Node ${process.version}`);
   const database = await openDatabase(config.databaseUrl, config.embeddedPostgres, logger);
+  openedDatabase = database;
   const applied = await runMigrationsOnce(database.url);
   logger.info({ applied }, applied.length ? 'migrations applied' : 'schema up to date');
 
   const app = await createApp(config, database.url, logger);
   await app.listen(config.port, config.host);
   const port = listeningPort(app);
-  logger.info({ port, sandbox: config.sandbox, docs: `${config.publicBaseUrl}/docs` }, `listening on port ${port}`);
+  logger.info({ host: config.host, port, sandbox: config.sandbox, docs: `${config.publicBaseUrl}/docs` }, `listening on port ${port}`);
   if (config.sandbox) logger.warn('SANDBOX MODE: providers are the built-in emulators; nothing reaches Google or Microsoft');
+  if (config.sandbox && !process.env.HOST?.trim()) {
+    logger.warn(`sandbox listens on ${SANDBOX_HOST} only (this machine); set HOST=0.0.0.0 to accept other machines`);
+  }
 
   const shutdown = async (): Promise<void> => {
     await app.close();
@@ -41,12 +52,14 @@ function loadConfigOrExit(): ReturnType<typeof loadConfig> {
   }
 }
 
-async function openDatabase(url: string | undefined, embedded: { dataDir: string; port: number }, logger: Logger): Promise<RunningDatabase> {
+async function openDatabase(url: string | undefined, embedded: EmbeddedPostgresSettings, logger: Logger): Promise<RunningDatabase> {
   if (url) return { url, stop: async () => undefined };
   return startEmbeddedPostgres(embedded, logger);
 }
 
-bootstrap().catch((error: unknown) => {
-  process.stderr.write(`Calendar Bridge failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+bootstrap().catch(async (error: unknown) => {
+  startupLogger?.error({ reason: describeError(error) }, 'Calendar Bridge failed to start');
+  process.stderr.write(`Calendar Bridge failed to start: ${describeError(error)}\n`);
+  await openedDatabase?.stop().catch(() => undefined);
   process.exit(1);
 });

@@ -51,6 +51,10 @@ export const ICS_ERRORS = {
   startTooLong: { code: 'E1733', status: 400, message: "Field 'event-start-datetime' is longer than 64 characters." },
   endTooLong: { code: 'E1734', status: 400, message: "Field 'event-end-datetime' is longer than 64 characters." },
   timezoneTooLong: { code: 'E1735', status: 400, message: "Field 'event-timezone' is longer than 64 characters." },
+  organizerTooLong: { code: 'E1736', status: 400, message: "Field 'event-organizer' is longer than 1000 characters." },
+  attendeeTooLong: { code: 'E1737', status: 400, message: "Field 'event-attendees' has an entry longer than 1000 characters." },
+  rruleTooLong: { code: 'E1738', status: 400, message: "Field 'event-rrule' is longer than 500 characters." },
+  actionTooLong: { code: 'E1739', status: 400, message: "Field 'action' is longer than 64 characters." },
 
   startInvalid: { code: 'E1740', status: 422, message: "Field 'event-start-datetime' is not a valid ISO 8601 date or date-time." },
   endInvalid: { code: 'E1741', status: 422, message: "Field 'event-end-datetime' is not a valid ISO 8601 date or date-time." },
@@ -79,6 +83,9 @@ export const ICS_ERRORS = {
   invalidRequest: { code: 'E1787', status: 400, message: 'Invalid request.' },
   apiKeyNotAllowed: { code: 'E1788', status: 403, message: 'API key is a user key: the ICS API takes an organisation key.' },
   unavailable: { code: 'E1789', status: 503, message: 'Service unavailable: retry later.' },
+  requestTimeout: { code: 'E1790', status: 408, message: 'Request was not received in time.' },
+  badEncoding: { code: 'E1791', status: 400, message: 'Request body could not be decoded with its Content-Encoding.' },
+  bodyTooDeep: { code: 'E1792', status: 400, message: 'Request body nests arrays or objects more than 32 levels deep.' },
   requestFailed: { code: 'E1799', status: 400, message: 'Request failed.' },
 } as const satisfies Record<string, IcsErrorDefinition>;
 
@@ -90,12 +97,16 @@ export function icsError(key: IcsErrorKey, detail?: string): DomainException {
   return new DomainException(definition.code, detail ?? definition.message, definition.status);
 }
 
-/** Shared codes (raised by the guard, body parser, router, throttler) → their ICS twin. */
+/** Shared codes (raised by the guard, body parser, router, rate limiter) → their ICS twin. */
 export const SHARED_TO_ICS: Record<string, IcsErrorKey> = {
   [ErrorCode.ApiKeyMissing]: 'apiKeyMissing',
   [ErrorCode.ApiKeyInvalid]: 'apiKeyInvalid',
   [ErrorCode.Unauthorized]: 'apiKeyInvalid',
   [ErrorCode.BadJson]: 'badJson',
+  [ErrorCode.BodyNotObject]: 'bodyNotObject',
+  [ErrorCode.BadContentEncoding]: 'badEncoding',
+  [ErrorCode.BodyTooDeep]: 'bodyTooDeep',
+  [ErrorCode.RequestTimeout]: 'requestTimeout',
   [ErrorCode.PayloadTooLarge]: 'payloadTooLarge',
   [ErrorCode.UnsupportedMediaType]: 'unsupportedMediaType',
   [ErrorCode.ValidationFailed]: 'invalidRequest',
@@ -104,6 +115,7 @@ export const SHARED_TO_ICS: Record<string, IcsErrorKey> = {
   [ErrorCode.Internal]: 'internal',
   [ErrorCode.CredentialNotAllowed]: 'apiKeyNotAllowed',
   [ErrorCode.ServiceUnavailable]: 'unavailable',
+  [ErrorCode.DatabaseUnavailable]: 'unavailable',
 };
 
 const BY_CODE = new Map<string, IcsErrorDefinition>(Object.values(ICS_ERRORS).map((d) => [d.code, d]));

@@ -4,7 +4,7 @@ import { ICS_ERRORS, icsErrorByCode, IcsErrorDefinition, SHARED_TO_ICS } from '.
 
 /**
  * Create Calendar API V2 failures: `{"status":"failure","error-code":"E17xx","error-info":"…"}`.
- * Errors raised before the ICS code runs (key guard, body parser, router, throttler) carry
+ * Errors raised before the ICS code runs (key guard, body parser, router, rate limiter) carry
  * shared codes; they are translated here so that every answer under /ics has an E17xx code.
  */
 export class IcsErrorFormatter implements SurfaceErrorFormatter {

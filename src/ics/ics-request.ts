@@ -29,6 +29,9 @@ export const LIMITS = {
   dateTime: 64,
   timezone: 64,
   url: 2000,
+  /** One organizer or attendee text, `Name <e-mail>`: checked before it is parsed. */
+  person: 1000,
+  rrule: 500,
   alarmMinutes: 40320,
   attendees: 100,
 } as const;

@@ -16,13 +16,22 @@ interface TextRule {
   tooLong: IcsErrorKey;
 }
 
-const rule = (field: string, max: number, prefix: string): TextRule => ({
+/**
+ * Field prefixes with all four codes (`titleMissing`, `titleEmpty`, `titleType`,
+ * `titleTooLong`): a rule naming a code that does not exist no longer compiles (a missing
+ * `actionTooLong` once turned a 65-character action into a 500).
+ */
+type RulePrefix = {
+  [K in IcsErrorKey]: K extends `${infer P}Missing` ? (`${P}Empty` | `${P}Type` | `${P}TooLong` extends IcsErrorKey ? P : never) : never;
+}[IcsErrorKey];
+
+const rule = <P extends RulePrefix>(field: string, max: number, prefix: P): TextRule => ({
   field,
   max,
-  missing: `${prefix}Missing` as IcsErrorKey,
-  empty: `${prefix}Empty` as IcsErrorKey,
-  type: `${prefix}Type` as IcsErrorKey,
-  tooLong: `${prefix}TooLong` as IcsErrorKey,
+  missing: `${prefix}Missing`,
+  empty: `${prefix}Empty`,
+  type: `${prefix}Type`,
+  tooLong: `${prefix}TooLong`,
 });
 
 const RULES = {
@@ -150,6 +159,7 @@ function optionalOrganizer(value: unknown): Person | undefined {
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) return organizerFromObject(value as Input);
   const text = optionalText(value, 'organizerType');
   if (text === undefined) return undefined;
+  if (text.length > LIMITS.person) throw icsError('organizerTooLong');
   const person = parsePerson(text);
   if (!person) throw icsError('organizerInvalid');
   return person;
@@ -160,6 +170,7 @@ function organizerFromObject(value: Input): Person {
   if (Object.keys(rest).length > 0 || typeof email !== 'string' || (name !== undefined && name !== null && typeof name !== 'string')) {
     throw icsError('organizerType');
   }
+  if (email.length + (typeof name === 'string' ? name.length : 0) > LIMITS.person) throw icsError('organizerTooLong');
   const person = parsePerson(typeof name === 'string' && name.trim() ? `${name} <${email}>` : email);
   if (!person) throw icsError('organizerInvalid');
   return person;
@@ -175,6 +186,7 @@ function optionalAlarm(value: unknown): number | undefined {
 function optionalRrule(value: unknown): RecurrenceRule | undefined {
   const text = optionalText(value, 'rruleType');
   if (text === undefined) return undefined;
+  if (text.length > LIMITS.rrule) throw icsError('rruleTooLong');
   const parsed = parseRecurrenceRule(text);
   if (!parsed) throw icsError('rruleInvalid');
   return parsed;
@@ -185,6 +197,7 @@ function optionalAttendees(value: unknown): Person[] {
   if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) throw icsError('attendeesType');
   const entries = (value as string[]).map((item) => item.trim()).filter(Boolean);
   if (entries.length > LIMITS.attendees) throw icsError('attendeesTooMany');
+  if (entries.some((entry) => entry.length > LIMITS.person)) throw icsError('attendeeTooLong');
   const people = new Map<string, Person>();
   for (const entry of entries) {
     const person = parsePerson(entry);
@@ -225,8 +238,13 @@ function fromQueryValue(key: string, value: unknown): unknown {
   }
   if (typeof value !== 'string') return value;
   if (key === ICS_FIELDS.allDay) return booleanFromQuery(value);
-  if (key === ICS_FIELDS.alarmMinutes) return /^\s*\d{1,9}\s*$/.test(value) ? Number(value) : value.trim() || undefined;
+  if (key === ICS_FIELDS.alarmMinutes) return wholeNumberFromQuery(value);
   return value;
+}
+
+function wholeNumberFromQuery(value: string): unknown {
+  const trimmed = value.trim();
+  return /^\d{1,9}$/.test(trimmed) ? Number(trimmed) : trimmed || undefined;
 }
 
 function booleanFromQuery(value: string): unknown {

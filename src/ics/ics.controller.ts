@@ -67,9 +67,10 @@ const CalendarResponse = () =>
       content: { 'text/calendar': { schema: { type: 'string' }, example: CALENDAR_EXAMPLE } },
     }),
     ApiSurfaceErrors('ics', {
-      400: 'Malformed request (E1703–E1735, E1750–E1758, E1780–E1783, E1787).',
+      400: 'Malformed request (E1703–E1739, E1750–E1758, E1780–E1783, E1787, E1791, E1792).',
       401: 'Missing (E1701) or invalid (E1702) API key.',
       403: 'A user-scoped (`cal_`) key: this API takes an organisation key (E1788).',
+      408: 'The request was not received within HTTP_REQUEST_TIMEOUT_MS (E1790).',
       413: 'Body over the size limit (E1782).',
       415: 'Unsupported content encoding or charset (E1784).',
       422: 'A value that cannot be used: unknown action or time zone, bad date, end before start, bad URL, e-mail, RRULE or alarm (E1717, E1740–E1743, E1751–E1760).',
@@ -127,7 +128,11 @@ export class IcsController {
     description:
       'Same fields, rules and error codes as `POST /ics`; `all-day-event=true|false`, `event-attendees` comma-separated. ' +
       'The key may be sent as the `x-api-key` query parameter so that a plain link works — such a link carries the key, so ' +
-      'share it only where the key may be seen (or use a dedicated, revocable key).',
+      'share it only where the key may be seen (or use a dedicated, revocable key).\n\n' +
+      '**URL size:** the request line and all headers together may be at most 16 KiB (Node\'s HTTP parser limit). A longer ' +
+      'link is refused before it reaches this API with `431` and `{"statusCode":431,"error":"Request Header Fields Too Large",' +
+      '"code":"HEADERS_TOO_LARGE","message":"…"}`; a malformed request line or header is `400` with `"code":"MALFORMED_REQUEST"`. ' +
+      'Percent-encoding triples reserved and non-ASCII characters: send long descriptions with `POST /ics`.',
   })
   @QUERY_PARAMETERS
   createFromLink(@Query() query: Record<string, unknown>, @Res({ passthrough: true }) response: Response): string {

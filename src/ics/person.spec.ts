@@ -30,4 +30,28 @@ describe('person parsing', () => {
     expect(isEmail('pam@dundermifflin.example')).toBe(true);
     expect(isEmail('pam@dundermifflin')).toBe(false);
   });
+
+  // Regression: `^(.*?)\s*<…>$` backtracked quadratically (128 k spaces took 29 s).
+  it.each([
+    ['a + spaces + b', `a${' '.repeat(100_000)}b`],
+    ['spaces before <', `a${' '.repeat(100_000)}<`],
+    ['many <', '<'.repeat(100_000)],
+    ['many @', '@'.repeat(100_000)],
+    ['quotes', '"'.repeat(100_000)],
+    ['nested brackets', `${'<'.repeat(50_000)}${'>'.repeat(50_000)}`],
+    ['tabs and a final >', `a${'\t '.repeat(50_000)}>`],
+  ])('parses 100 kB of %s in linear time', (_label, text) => {
+    const started = performance.now();
+    parsePerson(text);
+    parsePerson(`${text} <jo@example.com>`);
+    cleanName(text);
+    expect(performance.now() - started).toBeLessThan(50);
+  });
+
+  it('takes the address from the last <…> and the name from everything before it', () => {
+    expect(parsePerson('Jo <x> <jo@example.com>')).toEqual({ email: 'jo@example.com', name: 'Jo <x>' });
+    expect(parsePerson('Jo\t \n<jo@example.com>')).toEqual({ email: 'jo@example.com', name: 'Jo' });
+    expect(parsePerson('Jo <jo@example.com> tail')).toBeUndefined();
+    expect(parsePerson('Jo <j>o@example.com>')).toBeUndefined();
+  });
 });

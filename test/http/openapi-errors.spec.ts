@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
-import { SURFACE_ROUTES } from '../../src/common/errors/surface-routes';
-import { SURFACE_ERROR_BODIES } from '../../src/common/http/api-surface-errors';
+import { SURFACE_ERROR_MODELS, SURFACE_ROUTES } from '../../src/surfaces';
 import { startTestApp, TestApp } from '../support/app';
 import { createTenantWithKey } from '../support/fixtures';
 import { http } from '../support/http';
@@ -28,7 +27,9 @@ interface Answer {
   body: unknown;
 }
 
-const PUBLIC_OPERATIONS = ['GET /health', 'GET /metrics', 'GET /ready'];
+const PUBLIC_OPERATIONS = ['GET /health', 'GET /ready'];
+/** Open to loopback peers; elsewhere METRICS_TOKEN (401) or refused (403). Tests run on loopback. */
+const LOOPBACK_OPERATIONS = ['GET /metrics'];
 
 /** node:http rather than fetch: fetch refuses a body on GET, and the stack parses one there too. */
 function send(baseUrl: string, method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<Answer> {
@@ -63,7 +64,7 @@ function routesOf(doc: { paths: Record<string, Record<string, Operation>> }): Ro
 /** The error schema of the surface the filter picks for this path: what the wire really carries. */
 function surfaceSchemaRef(template: string): string {
   const route = SURFACE_ROUTES.find((r) => template === r.prefix || template.startsWith(`${r.prefix}/`));
-  return `#/components/schemas/${SURFACE_ERROR_BODIES[route?.surface ?? 'default'].name}`;
+  return `#/components/schemas/${SURFACE_ERROR_MODELS[route?.surface ?? 'default'].name}`;
 }
 
 const errorStatuses = (op: Operation) => Object.keys(op.responses).filter((status) => Number(status) >= 400);
@@ -115,6 +116,7 @@ describe('a client generated from the OpenAPI document', () => {
     }
     expect(new Set(routes.map((r) => r.op.operationId)).size).toBe(routes.length);
     expect(routes.filter((r) => r.op.security?.length === 0).map((r) => r.name).sort()).toEqual(PUBLIC_OPERATIONS);
+    expect(routes.find((r) => r.name === 'GET /metrics')?.op.security).toEqual([{}, { 'metrics-token': [] }]);
   });
 
   it('the GET /ics link names both ways to send the key: header or query parameter', () => {
@@ -136,36 +138,51 @@ describe('a client generated from the OpenAPI document', () => {
   it("documents the stack's answers on every operation, 429 where throttled and 401 exactly where credentials are needed", () => {
     for (const route of routes) {
       const isPublic = PUBLIC_OPERATIONS.includes(route.name);
+      const isLoopback = LOOPBACK_OPERATIONS.includes(route.name);
       const statuses = errorStatuses(route.op);
-      const expected = ['400', '413', '415', '500', ...(isPublic ? [] : ['401', '429'])];
+      const bodyStatuses = route.method === 'GET' ? [] : ['413', '415'];
+      const expected = ['400', ...bodyStatuses, '500', ...(isPublic ? [] : isLoopback ? ['401', '403'] : ['401', '429'])];
+      expect({ route: route.name, getWithBodyStatuses: route.method === 'GET' && (statuses.includes('413') || statuses.includes('415')) }).toEqual({ route: route.name, getWithBodyStatuses: false });
       expect({ route: route.name, missing: expected.filter((s) => !statuses.includes(s)) }).toEqual({ route: route.name, missing: [] });
       expect({ route: route.name, has401: statuses.includes('401') }).toEqual({ route: route.name, has401: !isPublic });
+      expect({ route: route.name, has429: statuses.includes('429') }).toEqual({ route: route.name, has429: !isPublic && !isLoopback });
     }
   });
 
   it('without credentials: the documented 401 on every operation that needs them, 200 on the public ones', async () => {
     for (const route of routes) {
       const answer = await send(t.baseUrl, route.method, route.path);
-      if (PUBLIC_OPERATIONS.includes(route.name)) expect({ route: route.name, status: answer.status }).toEqual({ route: route.name, status: 200 });
+      if ([...PUBLIC_OPERATIONS, ...LOOPBACK_OPERATIONS].includes(route.name)) expect({ route: route.name, status: answer.status }).toEqual({ route: route.name, status: 200 });
       else expectDocumented(route, answer, 401);
     }
   });
 
-  it('a malformed JSON body: the documented 400, on every method', async () => {
-    for (const route of routes) {
+  /** GET bodies are never read, so only methods that carry one can fail on it. */
+  const withBodies = (): Route[] => routes.filter((route) => route.method !== 'GET');
+
+  it('a body on a GET is not read: the answer is the same as without one', async () => {
+    for (const route of routes.filter((r) => r.method === 'GET')) {
+      const plain = await send(t.baseUrl, route.method, route.path);
+      const withBody = await send(t.baseUrl, route.method, route.path, { 'content-type': 'application/json' }, '{"oops": ');
+      expect({ route: route.name, status: withBody.status }).toEqual({ route: route.name, status: plain.status });
+    }
+  });
+
+  it('a malformed JSON body: the documented 400, on every method that carries a body', async () => {
+    for (const route of withBodies()) {
       expectDocumented(route, await send(t.baseUrl, route.method, route.path, { 'content-type': 'application/json' }, '{"oops": '), 400);
     }
   });
 
   it('an oversized body: the documented 413', async () => {
     const huge = JSON.stringify({ name: 'x'.repeat(t.config.bodyLimitBytes + 10) });
-    for (const route of routes) {
+    for (const route of withBodies()) {
       expectDocumented(route, await send(t.baseUrl, route.method, route.path, { 'content-type': 'application/json' }, huge), 413);
     }
   });
 
   it('an unknown content encoding: the documented 415', async () => {
-    for (const route of routes) {
+    for (const route of withBodies()) {
       expectDocumented(route, await send(t.baseUrl, route.method, route.path, { 'content-type': 'application/json', 'content-encoding': 'x-unknown' }, '{}'), 415);
     }
   });
@@ -202,11 +219,11 @@ describe('a client generated from the OpenAPI document, under the rate limit', (
   });
   afterAll(() => t.close());
 
-  it('the second call within the minute gets the documented 429; the public operations are never throttled', async () => {
+  it('the second call within the minute gets the documented 429; the public and loopback operations are never throttled', async () => {
     for (const route of routes) {
       await send(t.baseUrl, route.method, route.path);
       const answer = await send(t.baseUrl, route.method, route.path);
-      if (PUBLIC_OPERATIONS.includes(route.name)) {
+      if ([...PUBLIC_OPERATIONS, ...LOOPBACK_OPERATIONS].includes(route.name)) {
         expect({ route: route.name, status: answer.status }).toEqual({ route: route.name, status: 200 });
         continue;
       }

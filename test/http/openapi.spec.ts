@@ -24,9 +24,9 @@ describe('OpenAPI document', () => {
     expect(JSON.parse(generated)).toEqual(JSON.parse(readFileSync(SNAPSHOT, 'utf8')));
   });
 
-  it('declares the auth schemes: four headers, and the query key of the ICS link', async () => {
+  it('declares the auth schemes: four headers, the query key of the ICS link, and the metrics token', async () => {
     const doc = (await http(t.baseUrl, 'GET', '/docs-json')).body;
-    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['admin-token', 'bearer', 'cb_key', 'x-api-key', 'x-api-key-query']);
+    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['admin-token', 'bearer', 'cb_key', 'metrics-token', 'x-api-key', 'x-api-key-query']);
   });
 
   it('serves Swagger UI at /docs', async () => {

@@ -4,11 +4,11 @@ import { http } from '../support/http';
 describe('operations endpoints and cross-cutting HTTP behaviour', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ CORS_ORIGINS: 'https://crm.example', RATE_LIMIT_PER_MINUTE: '5' });
+    t = await startTestApp({ CORS_ORIGINS: 'https://crm.example' });
   });
   afterAll(() => t.close());
 
-  it('/health and /ready answer without auth and are not rate limited', async () => {
+  it('/health and /ready answer without auth', async () => {
     for (let i = 0; i < 8; i++) expect((await http(t.baseUrl, 'GET', '/health')).status).toBe(200);
     expect((await http(t.baseUrl, 'GET', '/ready')).body).toEqual({ status: 'ok', database: 'up', migrations: 'applied' });
   });
@@ -37,18 +37,5 @@ describe('operations endpoints and cross-cutting HTTP behaviour', () => {
     expect(allowed.headers.get('access-control-allow-origin')).toBe('https://crm.example');
     const denied = await fetch(`${t.baseUrl}/users/me`, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' } });
     expect(denied.headers.get('access-control-allow-origin')).toBeNull();
-  });
-
-  it('rate limits public endpoints per client with 429 in the surface shape', async () => {
-    const statuses: number[] = [];
-    let last;
-    for (let i = 0; i < 7; i++) {
-      last = await http(t.baseUrl, 'GET', '/tenant');
-      statuses.push(last.status);
-    }
-    expect(statuses).toContain(429);
-    expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
-    expect(last!.status).toBe(429);
-    expect(last!.body).toMatchObject({ statusCode: 429, code: 'RATE_LIMITED' });
   });
 });

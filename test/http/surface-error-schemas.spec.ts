@@ -4,8 +4,8 @@ import { Test } from '@nestjs/testing';
 import { DefaultErrorFormatter } from '../../src/common/errors/default-error.formatter';
 import { ErrorCode, NormalizedError } from '../../src/common/errors/error-codes';
 import { SurfaceErrorFormatter } from '../../src/common/errors/surface-error-formatter';
-import { SURFACE_ROUTES } from '../../src/common/errors/surface-routes';
-import { ApiSurface, ApiSurfaceErrors, SURFACE_ERROR_BODIES, SurfaceName } from '../../src/common/http/api-surface-errors';
+import { SURFACE_ERROR_MODELS, SURFACE_ROUTES } from '../../src/surfaces';
+import { ApiSurface, ApiSurfaceErrors, SURFACE_ERROR_SCHEMAS, SurfaceName } from '../../src/common/http/api-surface-errors';
 import { SchemaObject, schemaProblems } from '../support/openapi-schema';
 
 /** One route per surface, so that the document holds every surface's error schema — even those without routes yet. */
@@ -43,17 +43,21 @@ describe('each surface documents exactly the error body its formatter renders', 
     const moduleRef = await Test.createTestingModule({ controllers: [ProbeController] }).compile();
     app = moduleRef.createNestApplication({ logger: false });
     await app.init();
-    doc = SwaggerModule.createDocument(app, { openapi: '3.0.0', info: { title: 'probe', version: '0' } });
+    doc = SwaggerModule.createDocument(app, { openapi: '3.0.0', info: { title: 'probe', version: '0' } }, { extraModels: Object.values(SURFACE_ERROR_MODELS) });
   });
   afterAll(() => app.close());
 
-  it.each(Object.keys(SURFACE_ERROR_BODIES) as SurfaceName[])('%s: every rendered error matches its schema, nothing undeclared', (surface) => {
+  it.each(Object.keys(SURFACE_ERROR_SCHEMAS) as SurfaceName[])('%s: every rendered error matches its schema, nothing undeclared', (surface) => {
     const schemas = doc.components?.schemas as Record<string, SchemaObject>;
-    const schema = { $ref: `#/components/schemas/${SURFACE_ERROR_BODIES[surface].name}` };
+    const schema = { $ref: `#/components/schemas/${SURFACE_ERROR_SCHEMAS[surface]}` };
     for (const sample of SAMPLES) {
       const rendered = FORMATTERS[surface].format(sample);
       expect({ status: sample.status, problems: schemaProblems(rendered.body, schema, schemas) }).toEqual({ status: sample.status, problems: [] });
     }
+  });
+
+  it('the composition root registers each surface body under the name the decorators reference', () => {
+    expect(Object.fromEntries(Object.entries(SURFACE_ERROR_MODELS).map(([surface, model]) => [surface, model.name]))).toEqual(SURFACE_ERROR_SCHEMAS);
   });
 
   it('a route-level declaration adds to the controller one, in the route surface shape', () => {

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { ICS_ERRORS } from '../../src/ics/ics-error-codes';
 import { startTestApp, TestApp } from '../support/app';
 import { createTenantWithKey } from '../support/fixtures';
@@ -21,6 +22,14 @@ const without = (field: string): Record<string, unknown> => {
 };
 const raw = (body: string, headers: Record<string, string> = {}): Send => ({ baseUrl, key }) =>
   http(baseUrl, 'POST', '/ics', { headers: { 'x-api-key': key, 'content-type': 'application/json', ...headers }, body });
+
+const rawBytes = (baseUrl: string, key: string, body: Buffer, encoding: string): Promise<JsonResponse> =>
+  fetch(`${baseUrl}/ics`, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json', 'content-encoding': encoding }, body }).then(
+    async (response) => {
+      const text = await response.text();
+      return { status: response.status, headers: response.headers, body: JSON.parse(text), text };
+    },
+  );
 
 const CASES: ErrorCase[] = [
   { name: 'no API key', send: ({ baseUrl }) => postIcs(baseUrl, undefined, seedBody()), code: 'E1701', status: 401 },
@@ -57,6 +66,16 @@ const CASES: ErrorCase[] = [
   { name: 'start over 64 characters', send: post(seedBody({ 'event-start-datetime': '2'.repeat(65) })), code: 'E1733', status: 400 },
   { name: 'end over 64 characters', send: post(seedBody({ 'event-end-datetime': '2'.repeat(65) })), code: 'E1734', status: 400 },
   { name: 'time zone over 64 characters', send: post(seedBody({ 'event-timezone': 'A'.repeat(65) })), code: 'E1735', status: 400 },
+  { name: 'organizer over 1000 characters', send: post(seedBody({ 'event-organizer': `${'a'.repeat(1000)} <jo@example.com>` })), code: 'E1736', status: 400 },
+  {
+    name: 'organizer object over 1000 characters',
+    send: post(seedBody({ 'event-organizer': { name: 'a'.repeat(990), email: 'jo@example.com' } })),
+    code: 'E1736',
+    status: 400,
+  },
+  { name: 'attendee over 1000 characters', send: post(seedBody({ 'event-attendees': [`a${' '.repeat(1000)}b@example.com`] })), code: 'E1737', status: 400 },
+  { name: 'rrule over 500 characters', send: post(seedBody({ 'event-rrule': `FREQ=DAILY;${'BYHOUR=1;'.repeat(60)}` })), code: 'E1738', status: 400 },
+  { name: 'action over 64 characters (was a 500: the rule named a code that did not exist)', send: post(seedBody({ action: 'x'.repeat(65) })), code: 'E1739', status: 400 },
   { name: 'start in words', send: post(seedBody({ 'event-start-datetime': 'next tuesday' })), code: 'E1740', status: 422 },
   { name: 'start on February 30th', send: post(seedBody({ 'event-start-datetime': '2021-02-30T10:00:00' })), code: 'E1740', status: 422 },
   { name: 'start at 25:00', send: post(seedBody({ 'event-start-datetime': '2021-12-17T25:00:00' })), code: 'E1740', status: 422 },
@@ -94,12 +113,32 @@ const CASES: ErrorCase[] = [
     status: 422,
   },
   { name: 'malformed JSON', send: raw('{"action": "createcalendar",'), code: 'E1780', status: 400 },
-  { name: 'a JSON string body', send: raw('"createcalendar"'), code: 'E1780', status: 400 },
+  { name: 'a JSON string body (valid JSON, not an object)', send: raw('"createcalendar"'), code: 'E1781', status: 400 },
+  { name: 'a JSON number body', send: raw('123'), code: 'E1781', status: 400 },
+  { name: 'a JSON null body', send: raw('null'), code: 'E1781', status: 400 },
+  { name: 'a JSON string body without a key (shape is checked before the key)', send: ({ baseUrl }) => http(baseUrl, 'POST', '/ics', { body: '"hello"' }), code: 'E1781', status: 400 },
   { name: 'a JSON array body', send: post([seedBody()]), code: 'E1781', status: 400 },
   { name: 'an empty body (no fields, so the action is missing)', send: raw(''), code: 'E1710', status: 400 },
   { name: 'a body over the size limit', send: post(seedBody({ 'event-description': 'x'.repeat(300 * 1024) })), code: 'E1782', status: 413 },
   { name: 'an unknown field', send: post(seedBody({ 'event-colour': 'red' })), code: 'E1783', status: 400 },
   { name: 'a misspelt field', send: post({ ...without('event-title'), 'event_title': 'x' }), code: 'E1783', status: 400 },
+  { name: 'a broken gzip body', send: raw('this is not gzip', { 'content-encoding': 'gzip' }), code: 'E1791', status: 400 },
+  { name: 'a broken deflate body', send: raw('this is not deflate', { 'content-encoding': 'deflate' }), code: 'E1791', status: 400 },
+  { name: 'a broken brotli body', send: raw('this is not brotli', { 'content-encoding': 'br' }), code: 'E1791', status: 400 },
+  {
+    name: 'a truncated gzip body',
+    send: ({ baseUrl, key }) => rawBytes(baseUrl, key, gzipSync(JSON.stringify(seedBody())).subarray(0, 40), 'gzip'),
+    code: 'E1791',
+    status: 400,
+  },
+  {
+    name: 'a gzip bomb (tiny on the wire, over the limit once inflated)',
+    send: ({ baseUrl, key }) => rawBytes(baseUrl, key, gzipSync(`{"event-description":"${'x'.repeat(20 * 1024 * 1024)}"}`), 'gzip'),
+    code: 'E1782',
+    status: 413,
+  },
+  { name: 'JSON nested 5000 levels', send: raw(`${'['.repeat(5000)}${']'.repeat(5000)}`), code: 'E1792', status: 400 },
+  { name: 'JSON objects nested 33 levels', send: raw(`${'{"a":'.repeat(33)}1${'}'.repeat(33)}`), code: 'E1792', status: 400 },
   { name: 'an unsupported content encoding', send: raw(JSON.stringify(seedBody()), { 'content-encoding': 'bogus' }), code: 'E1784', status: 415 },
   { name: 'an unknown path under /ics', send: ({ baseUrl, key }) => http(baseUrl, 'POST', '/ics/v3', { headers: { 'x-api-key': key }, json: seedBody() }), code: 'E1786', status: 404 },
   { name: 'an unsupported method', send: ({ baseUrl, key }) => http(baseUrl, 'PUT', '/ics', { headers: { 'x-api-key': key }, json: seedBody() }), code: 'E1786', status: 404 },
@@ -108,8 +147,8 @@ const CASES: ErrorCase[] = [
 
 /** Codes that cannot be provoked over HTTP on purpose; ics-error.formatter.spec.ts covers them. */
 const UNIT_TESTED_ONLY = new Set(['E1700', 'E1787', 'E1799']);
-/** Needs its own app with a low rate limit (below). */
-const SEPARATE_TEST = new Set(['E1785', /* test/tenancy/credential-matrix.spec.ts */ 'E1788', /* test/tenancy/auth-database-failure.spec.ts */ 'E1789']);
+/** Need their own app: a low rate limit (below), test/tenancy/credential-matrix.spec.ts (E1788), test/tenancy/auth-database-failure.spec.ts (E1789), short HTTP timeouts in test/http/hardening.spec.ts (E1790). */
+const SEPARATE_TEST = new Set(['E1785', 'E1788', 'E1789', 'E1790']);
 
 describe('POST /ics — one error code per failure, in the seed failure shape', () => {
   let t: TestApp;

@@ -1,5 +1,5 @@
 import { google } from 'googleapis';
-import { googleapisOptions, googleOAuthEndpoints } from '../../src/sandbox/google/googleapis-options';
+import { googleapisOptions, googleOAuthEndpoints } from '../../src/providers/google/googleapis-options';
 import { SANDBOX_GOOGLE_CLIENT } from '../../src/sandbox/sandbox-seed';
 import { startTestApp, TestApp } from '../support/app';
 import { http } from '../support/http';

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DAVCalendar, DAVCalendarObject, DAVClient } from 'tsdav';
 import { freePort } from './free-port';
+import { interopToolPresent } from './interop';
 
 export interface RunningRadicale {
   /** Server root, e.g. `http://127.0.0.1:5232/` (with the trailing slash tsdav expects). */
@@ -19,9 +20,16 @@ const START_TIMEOUT_MS = 20_000;
 
 let availability: boolean | undefined;
 
-/** True when `python3 -m radicale` can run here; tests use it to skip visibly rather than fail. */
+/**
+ * True when `python3 -m radicale` can run here. Without it, tests skip visibly on a developer
+ * machine; with CI=true this throws instead, so CI cannot pass by skipping them.
+ */
 export function isRadicaleAvailable(): boolean {
-  availability ??= spawnSync(PYTHON, ['-c', 'import radicale'], { stdio: 'ignore' }).status === 0;
+  availability ??= interopToolPresent(
+    'Radicale',
+    spawnSync(PYTHON, ['-c', 'import radicale'], { stdio: 'ignore' }).status === 0,
+    `${PYTHON} -m radicale; apt-get install -y radicale`,
+  );
   return availability;
 }
 

@@ -6,7 +6,8 @@ export interface AppConfig {
   publicBaseUrl: string;
   /** External Postgres; undefined means "start the embedded one". */
   databaseUrl?: string;
-  embeddedPostgres: { dataDir: string; port: number };
+  /** `secretsFile` keeps the generated superuser password (with the sandbox secrets). */
+  embeddedPostgres: { dataDir: string; port: number; secretsFile: string };
   dataDir: string;
   encryptionKey: Buffer;
   adminToken: string;
@@ -25,9 +26,19 @@ export interface AppConfig {
   /** Requests per minute per client IP on public endpoints; 0 disables. */
   rateLimitPerMinute: number;
   bodyLimitBytes: number;
+  /** Node HTTP server timeouts: slow or stalled clients are cut after these. */
+  http: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number };
   /** How long an authenticated API key is remembered (revocations evict at once); 0 disables. */
   apiKeyCacheSeconds: number;
   sync: { pastDays: number; futureDays: number };
+  /** Bearer token for /metrics; unset means /metrics answers to loopback peers only. */
+  metricsToken?: string;
+  /** How long the app waits on Postgres before answering 503 (see DatabaseTimeouts). */
+  database: { connectMs: number; statementMs: number };
+  /** Express `trust proxy`: false (default), a hop count, or trusted proxy addresses/subnets. */
+  trustProxy: false | number | string[];
+  /** Requests per minute per mailbox the Google driver allows itself (Google's per-user quota is 600). */
+  googleRequestsPerMinute: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

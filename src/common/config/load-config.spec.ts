@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './load-config';
@@ -31,6 +31,12 @@ describe('loadConfig', () => {
     expect(config.port).toBe(18080);
     expect(config.encryptionKey).toHaveLength(32);
     expect(config.google).toEqual({ clientId: 'id', clientSecret: 'secret' });
+  });
+
+  it('reads the Google per-mailbox budget (default 500 a minute)', () => {
+    expect(loadConfig(production).googleRequestsPerMinute).toBe(500);
+    expect(loadConfig({ ...production, GOOGLE_REQUESTS_PER_MINUTE: '120' }).googleRequestsPerMinute).toBe(120);
+    expect(problemsOf({ ...production, GOOGLE_REQUESTS_PER_MINUTE: '0' })).toEqual(['GOOGLE_REQUESTS_PER_MINUTE must be an integer between 1 and 1000000 (got "0")']);
   });
 
   it('names every missing secret in production, with no placeholder defaults', () => {
@@ -66,5 +72,34 @@ describe('loadConfig', () => {
     expect(second.adminToken).toBe(first.adminToken);
     const stored = JSON.parse(readFileSync(join(dataDir, 'sandbox-secrets.json'), 'utf8'));
     expect(stored.adminToken).toBe(first.adminToken);
+  });
+
+  it('a sandbox listens on loopback unless HOST is set; production on every interface', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'cb-config-'));
+    expect(loadConfig({ DATA_DIR: dataDir }).host).toBe('127.0.0.1');
+    expect(loadConfig({ DATA_DIR: dataDir, HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    expect(loadConfig(production).host).toBe('0.0.0.0');
+    expect(loadConfig({ ...production, HOST: '10.1.2.3' }).host).toBe('10.1.2.3');
+  });
+
+  it('trusts no proxy by default; TRUST_PROXY takes a hop count or proxy addresses and subnets', () => {
+    expect(loadConfig(production).trustProxy).toBe(false);
+    expect(loadConfig({ ...production, TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(loadConfig({ ...production, TRUST_PROXY: '0' }).trustProxy).toBe(false);
+    expect(loadConfig({ ...production, TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ ...production, TRUST_PROXY: 'loopback, 10.0.0.0/8,fd00::/8, 192.0.2.7' }).trustProxy).toEqual(['loopback', '10.0.0.0/8', 'fd00::/8', '192.0.2.7']);
+    for (const bad of ['true', '10.0.0.0/33', 'proxy.example', '1.2.3.4/8/9', '99']) {
+      expect(problemsOf({ ...production, TRUST_PROXY: bad }).join('\n')).toMatch(/^TRUST_PROXY must be false, a hop count/);
+    }
+  });
+
+  it('keeps the secrets another owner already stored in the file (embedded Postgres password) and adds its own', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'cb-config-'));
+    writeFileSync(join(dataDir, 'sandbox-secrets.json'), JSON.stringify({ embeddedPostgresPassword: 'kept-password' }));
+    const config = loadConfig({ DATA_DIR: dataDir });
+    const stored = JSON.parse(readFileSync(join(dataDir, 'sandbox-secrets.json'), 'utf8'));
+    expect(stored.embeddedPostgresPassword).toBe('kept-password');
+    expect(stored.adminToken).toBe(config.adminToken);
+    expect(statSync(join(dataDir, 'sandbox-secrets.json')).mode & 0o777).toBe(0o600);
   });
 });

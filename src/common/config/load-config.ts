@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { AppConfig } from './app-config';
+import { ensureStoredSecrets, STORED_SECRETS_FILE } from './stored-secrets';
 
 type Env = Record<string, string | undefined>;
 
@@ -14,6 +15,8 @@ export class ConfigError extends Error {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const NODE_ENVS = ['development', 'production', 'test'] as const;
+/** Where a sandbox listens when HOST is not set. */
+export const SANDBOX_HOST = '127.0.0.1';
 
 /**
  * Reads and validates every variable at once, so a bad deployment learns about all of
@@ -25,11 +28,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
 
   const nodeEnv = reader.oneOf('NODE_ENV', NODE_ENVS, 'development');
   const port = reader.int('PORT', 18080, 0, 65535);
-  const host = reader.string('HOST') ?? '0.0.0.0';
   const dataDir = resolve(reader.string('DATA_DIR') ?? '.data');
   const google = reader.pair('GOOGLE_CLIENT_ID', 'GOOGLE_CLIENT_SECRET');
   const msPair = reader.pair('MS_CLIENT_ID', 'MS_CLIENT_SECRET');
   const sandbox = decideSandbox(reader, nodeEnv, Boolean(google || msPair));
+  // A sandbox is a developer's machine: it does not answer the network unless HOST says so.
+  const host = reader.string('HOST') ?? (sandbox ? SANDBOX_HOST : '0.0.0.0');
 
   const needsGeneratedSecrets = ['ENCRYPTION_KEY', 'ADMIN_TOKEN'].some((name) => !reader.string(name)) || (!reader.string('JWT_SECRET') && !reader.string('JWT_JWKS_URL'));
   const secrets = sandbox && needsGeneratedSecrets ? sandboxSecrets(dataDir) : undefined;
@@ -48,6 +52,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     embeddedPostgres: {
       dataDir: resolve(reader.string('EMBEDDED_PG_DIR') ?? join(dataDir, 'postgres')),
       port: reader.int('EMBEDDED_PG_PORT', 54329, 1, 65535),
+      secretsFile: join(dataDir, STORED_SECRETS_FILE),
     },
     dataDir,
     encryptionKey: encryptionKey ?? Buffer.alloc(0),
@@ -66,14 +71,36 @@ export function loadConfig(env: Env = process.env): AppConfig {
     corsOrigins: (reader.string('CORS_ORIGINS') ?? '').split(',').map((o) => o.trim()).filter(Boolean),
     rateLimitPerMinute: reader.int('RATE_LIMIT_PER_MINUTE', 1200, 0, 1_000_000),
     bodyLimitBytes: reader.int('BODY_LIMIT_BYTES', 256 * 1024, 1024, 50 * 1024 * 1024),
+    http: httpTimeouts(reader),
     apiKeyCacheSeconds: reader.int('API_KEY_CACHE_SECONDS', 30, 0, 3600),
     sync: {
       pastDays: reader.int('SYNC_PAST_DAYS', 30, 0, 3650),
       futureDays: reader.int('SYNC_FUTURE_DAYS', 365, 1, 3650),
     },
+    metricsToken: reader.secretOptional('METRICS_TOKEN', 16),
+    trustProxy: reader.trustProxy('TRUST_PROXY'),
+    database: {
+      connectMs: reader.int('DB_CONNECT_TIMEOUT_MS', 5000, 100, 120_000),
+      statementMs: reader.int('DB_STATEMENT_TIMEOUT_MS', 15_000, 100, 3_600_000),
+    },
+    googleRequestsPerMinute: reader.int('GOOGLE_REQUESTS_PER_MINUTE', 500, 1, 1_000_000),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/**
+ * Node's defaults (300 s to send a request) let a client that sends half a body hold a
+ * connection for five minutes. Node itself requires headers ≤ request timeout.
+ */
+function httpTimeouts(reader: EnvReader): AppConfig['http'] {
+  const headersTimeoutMs = reader.int('HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000);
+  const requestTimeoutMs = reader.int('HTTP_REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000);
+  const keepAliveTimeoutMs = reader.int('HTTP_KEEP_ALIVE_TIMEOUT_MS', 5_000, 100, 600_000);
+  if (headersTimeoutMs > requestTimeoutMs) {
+    reader.problem(`HTTP_HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must not exceed HTTP_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`);
+  }
+  return { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs };
 }
 
 /**
@@ -104,16 +131,23 @@ interface SandboxSecrets {
  * once and kept beside the embedded database so that a restart can still decrypt its data.
  */
 function sandboxSecrets(dataDir: string): SandboxSecrets {
-  const file = join(dataDir, 'sandbox-secrets.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as SandboxSecrets;
-  const secrets: SandboxSecrets = {
-    encryptionKey: randomBytes(32).toString('base64'),
-    adminToken: `sandbox-admin-${randomBytes(16).toString('hex')}`,
-    jwtSecret: randomBytes(32).toString('base64'),
-  };
-  mkdirSync(dataDir, { recursive: true });
-  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
-  return secrets;
+  return ensureStoredSecrets(join(dataDir, STORED_SECRETS_FILE), {
+    encryptionKey: () => randomBytes(32).toString('base64'),
+    adminToken: () => `sandbox-admin-${randomBytes(16).toString('hex')}`,
+    jwtSecret: () => randomBytes(32).toString('base64'),
+  });
+}
+
+const PROXY_ADDRESS_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function isTrustedProxyEntry(entry: string): boolean {
+  if (PROXY_ADDRESS_NAMES.includes(entry)) return true;
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
 class EnvReader {
@@ -194,6 +228,29 @@ class EnvReader {
       return undefined;
     }
     return { clientId, clientSecret };
+  }
+
+  /**
+   * Which peers may tell us the client's address in `X-Forwarded-For` (express's `trust proxy`):
+   * off by default, else a hop count or the proxies' addresses and subnets. `true` is refused:
+   * it would let every client choose its own address and so its own rate-limit budget.
+   */
+  trustProxy(name: string): false | number | string[] {
+    const raw = this.string(name);
+    if (raw === undefined || ['false', 'off', 'no'].includes(raw.toLowerCase())) return false;
+    if (/^\d+$/.test(raw)) {
+      const hops = Number(raw);
+      if (hops <= 32) return hops === 0 ? false : hops;
+    }
+    const entries = raw.split(',').map((entry) => entry.trim()).filter(Boolean);
+    const invalid = entries.filter((entry) => !isTrustedProxyEntry(entry));
+    if (entries.length === 0 || invalid.length > 0) {
+      this.problems.push(
+        `${name} must be false, a hop count (0-32) or a comma-separated list of proxy addresses, subnets (10.0.0.0/8) or loopback/linklocal/uniquelocal (got "${raw}")`,
+      );
+      return false;
+    }
+    return entries;
   }
 
   /** A 32-byte key given as 64 hex characters or base64. */

@@ -4,6 +4,12 @@
  */
 export const ErrorCode = {
   BadJson: 'BAD_JSON',
+  BodyNotObject: 'BODY_NOT_OBJECT',
+  BadContentEncoding: 'BAD_CONTENT_ENCODING',
+  BodyTooDeep: 'BODY_TOO_DEEP',
+  HeadersTooLarge: 'HEADERS_TOO_LARGE',
+  MalformedRequest: 'MALFORMED_REQUEST',
+  RequestTimeout: 'REQUEST_TIMEOUT',
   PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
   UnsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
   ValidationFailed: 'VALIDATION_FAILED',
@@ -19,6 +25,7 @@ export const ErrorCode = {
   Internal: 'INTERNAL',
   /** A dependency (the database) failed: retry later. Never turned into a 401. */
   ServiceUnavailable: 'SERVICE_UNAVAILABLE',
+  DatabaseUnavailable: 'DATABASE_UNAVAILABLE',
 } as const;
 
 export type SharedErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

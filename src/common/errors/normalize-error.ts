@@ -1,5 +1,4 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
-import { ThrottlerException } from '@nestjs/throttler';
 import { QueryFailedError } from 'typeorm';
 import { DomainException } from './domain.exception';
 import { ErrorCode, NormalizedError } from './error-codes';
@@ -44,9 +43,6 @@ export function isUniqueViolation(error: unknown): boolean {
 export function normalizeError(error: unknown): NormalizedError {
   if (error instanceof DomainException) {
     return { status: error.status, code: error.code, message: error.message, details: error.details };
-  }
-  if (error instanceof ThrottlerException) {
-    return { status: 429, code: ErrorCode.RateLimited, message: 'Too many requests' };
   }
   if (error instanceof HttpException) return fromHttpException(error);
   // The message names no value: Postgres' own detail ("Key (…)=(…)") may be a secret's hash.

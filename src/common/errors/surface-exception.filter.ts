@@ -7,7 +7,7 @@ import { SurfaceErrorFormatter } from './surface-error-formatter';
 export interface SurfaceRoute {
   /** Path prefix, matched on whole segments (`/links` matches `/links/1`, not `/linksx`). */
   prefix: string;
-  /** Names the error body documented for these routes (SURFACE_ERROR_BODIES). */
+  /** Names the error body documented for these routes (SURFACE_ERROR_SCHEMAS). */
   surface: Exclude<SurfaceName, 'default'>;
   formatter: SurfaceErrorFormatter;
 }

@@ -1,30 +1,30 @@
-import { applyDecorators, Type } from '@nestjs/common';
-import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
-import { CrmErrorDto } from '../../connections/crm-error.dto';
-import { CalcomErrorDto } from '../../destination-calendars/calcom-error.dto';
-import { IcsFailureDto } from '../../ics/dto/create-calendar.dto';
-import { LinksErrorDto } from '../../links/links-error.dto';
-import { DefaultErrorDto } from '../errors/error-bodies.dto';
+import { applyDecorators } from '@nestjs/common';
+import { ApiResponse } from '@nestjs/swagger';
 
 /** The error shapes on the wire: one per public surface, plus the default one (admin, health, …). */
 export type SurfaceName = 'links' | 'crm' | 'calcom' | 'ics' | 'default';
 
-/** The body each surface's formatter renders, documented once in components.schemas. */
-export const SURFACE_ERROR_BODIES: Record<SurfaceName, Type<unknown>> = {
-  links: LinksErrorDto,
-  crm: CrmErrorDto,
-  calcom: CalcomErrorDto,
-  ics: IcsFailureDto,
-  default: DefaultErrorDto,
+/**
+ * The component each surface's error body is documented under. The classes themselves live with
+ * their features and are registered at the composition root (src/surfaces.ts), so that common/
+ * imports no feature; a test checks that the names and the classes agree.
+ */
+export const SURFACE_ERROR_SCHEMAS: Record<SurfaceName, string> = {
+  links: 'LinksErrorDto',
+  crm: 'CrmErrorDto',
+  calcom: 'CalcomErrorDto',
+  ics: 'IcsFailureDto',
+  default: 'DefaultErrorDto',
 };
 
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 408 | 409 | 413 | 415 | 422 | 429 | 500 | 503;
 
 const DEFAULT_DESCRIPTIONS: Record<ErrorStatus, string> = {
   400: 'Malformed request: the body is not JSON, or a parameter or field is missing or invalid.',
   401: 'Missing, invalid or revoked credentials.',
   403: 'The credentials may not do this.',
   404: 'Not found (or not visible to these credentials).',
+  408: 'The request was not received within HTTP_REQUEST_TIMEOUT_MS.',
   409: 'Conflicts with the current state.',
   413: 'Request body is larger than BODY_LIMIT_BYTES.',
   415: 'Unsupported content encoding or charset.',
@@ -42,13 +42,13 @@ const DEFAULT_DESCRIPTIONS: Record<ErrorStatus, string> = {
 const STACK_STATUSES: ErrorStatus[] = [400, 413, 415, 500];
 
 export interface SurfaceOptions {
-  /** False where @SkipThrottle() applies: the throttler then never answers 429. */
+  /** False for routes the client rate limiter exempts (/health, /ready, /metrics): they never answer 429. */
   throttled?: boolean;
 }
 
 /**
  * On a controller: its routes speak `surface`'s error shape. Documents, for every route, what
- * the stack can answer (above, plus 429 from the throttler) and the controller-wide `statuses`
+ * the stack can answer (above, plus 429 from the client rate limiter) and the controller-wide `statuses`
  * (typically 401 from its guard). An array takes the standard descriptions; an object gives its own.
  */
 export function ApiSurface(surface: SurfaceName, statuses: StatusList = [], { throttled = true }: SurfaceOptions = {}): ClassDecorator {
@@ -68,12 +68,11 @@ function describe(statuses: StatusList): Partial<Record<ErrorStatus, string>> {
 }
 
 function surfaceResponses(surface: SurfaceName, descriptions: Partial<Record<ErrorStatus, string>>): ClassDecorator & MethodDecorator {
-  const body = SURFACE_ERROR_BODIES[surface];
+  const schema = { $ref: `#/components/schemas/${SURFACE_ERROR_SCHEMAS[surface]}` };
   return applyDecorators(
-    ApiExtraModels(body),
     ...Object.entries(descriptions).map(([status, description]) =>
       // Errors are JSON even where the route produces something else (the ICS calendar).
-      ApiResponse({ status: Number(status), description, content: { 'application/json': { schema: { $ref: getSchemaPath(body) } } } }),
+      ApiResponse({ status: Number(status), description, content: { 'application/json': { schema } } }),
     ),
   );
 }

@@ -6,6 +6,30 @@ import { safeErrorSerializer } from './logger';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
+/**
+ * The only request headers that reach the log. An allowlist, not a list of secrets to hide:
+ * a credential sent under a misspelt or unknown name (`cb-key`, `x_api_key`, `apikey`) is
+ * then never written, whatever it is called.
+ */
+export const LOGGED_REQUEST_HEADERS = [
+  'accept',
+  'accept-encoding',
+  'content-length',
+  'content-type',
+  'host',
+  'origin',
+  'user-agent',
+  'x-forwarded-for',
+  'x-forwarded-proto',
+  'x-request-id',
+] as const;
+
+function loggedHeaders(headers: Record<string, unknown>): Record<string, unknown> {
+  const kept: Record<string, unknown> = {};
+  for (const name of LOGGED_REQUEST_HEADERS) if (headers[name] !== undefined) kept[name] = headers[name];
+  return kept;
+}
+
 /** One JSON line per request, with a request id that is echoed back as `x-request-id`. */
 export function requestLogging(logger: Logger) {
   return pinoHttp({
@@ -25,7 +49,7 @@ export function requestLogging(logger: Logger) {
         method: req.method,
         // Query strings can carry OAuth codes and tokens: keep the path only.
         url: req.url.split('?')[0],
-        headers: req.headers,
+        headers: loggedHeaders(req.headers),
       }),
     },
   });

@@ -49,4 +49,17 @@ describe('MailboxPacer', () => {
     // 4 + 4 fit in the first window; the third waits for it to slide past, which frees room for the fourth too.
     expect(startedAt).toEqual([0, 0, 60_000, 60_000]);
   });
+
+  it('lets a request hold several slots, so a batch running 4 sub-requests at once excludes others', async () => {
+    const pacer = new MailboxPacer({ maxConcurrent: 4, requestsPerWindow: 1_000, windowMs: 1_000 });
+    const log: string[] = [];
+    const hold = (name: string) => async () => {
+      log.push(`start ${name}`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      log.push(`end ${name}`);
+    };
+    await Promise.all([pacer.run('a@x.test', 20, hold('batch'), 4), pacer.run('a@x.test', 1, hold('single'))]);
+    expect(log).toEqual(['start batch', 'end batch', 'start single', 'end single']);
+    expect(pacer.maxConcurrent).toBe(4);
+  });
 });

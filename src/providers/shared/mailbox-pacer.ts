@@ -29,12 +29,25 @@ export class MailboxPacer {
     private readonly clock: RetryClock = SYSTEM_CLOCK,
   ) {}
 
-  async run<T>(mailbox: string, cost: number, request: () => Promise<T>): Promise<T> {
+  /**
+   * `slots`: how many of the mailbox's concurrent requests this one occupies. A Graph $batch whose
+   * sub-requests run side by side at the provider takes as many slots as it runs at once.
+   */
+  async run<T>(mailbox: string, cost: number, request: () => Promise<T>, slots = 1): Promise<T> {
     const lane = this.lane(mailbox.toLowerCase());
     return lane.semaphore.runExclusive(async () => {
       await this.waitForBudget(lane, Math.max(1, Math.min(cost, this.options.requestsPerWindow)));
       return request();
-    });
+    }, this.slotsFor(slots));
+  }
+
+  /** Concurrent requests per mailbox that this pacer allows. */
+  get maxConcurrent(): number {
+    return this.options.maxConcurrent;
+  }
+
+  private slotsFor(slots: number): number {
+    return Math.max(1, Math.min(Math.floor(slots), this.options.maxConcurrent));
   }
 
   private lane(key: string): MailboxLane {

@@ -139,17 +139,61 @@ function renderTime(fields: EventFields, which: 'start' | 'end', outputZone: str
   return { dateTime: formatGraphDateTime(value.setZone(zone)), timeZone: outputZone };
 }
 
+/**
+ * Index scans where the obvious regexes (`<[^>]+>`, `[ \t]+\n`, `<script…>[\s\S]*?</script>`)
+ * backtrack quadratically: 100 kB of `<` or of spaces in an event body held the event loop
+ * for seconds, and the emulator shares it with the whole app.
+ */
 export function htmlToText(html: string): string {
-  return html
-    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, '')
-    .replace(/<br\s*\/?>|<\/p>|<\/div>/gi, '\n')
-    .replace(/<[^>]+>/g, '')
+  const text = stripTags(removeScriptAndStyle(html).replace(/<br\s*\/?>|<\/p>|<\/div>/gi, '\n'))
     .replace(/&nbsp;/g, ' ')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&')
-    .replace(/[ \t]+\n/g, '\n')
-    .trim();
+    .replace(/&amp;/g, '&');
+  return text.split('\n').map(trimTrailingBlanks).join('\n').trim();
+}
+
+/** Drops `<script …>…</script>` and `<style …>…</style>` blocks; an unclosed one stays. */
+function removeScriptAndStyle(html: string): string {
+  const open = /<(script|style)[^<>]*>/gi;
+  const unclosed = new Set<string>();
+  let kept = '';
+  let from = 0;
+  for (let m = open.exec(html); m; m = open.exec(html)) {
+    const name = m[1].toLowerCase();
+    if (unclosed.has(name)) continue;
+    const close = new RegExp(`</${name}>`, 'gi');
+    close.lastIndex = open.lastIndex;
+    if (!close.exec(html)) {
+      unclosed.add(name); // no closing tag after this one means none after any later one either
+      continue;
+    }
+    kept += html.slice(from, m.index);
+    from = close.lastIndex;
+    open.lastIndex = close.lastIndex;
+  }
+  return kept + html.slice(from);
+}
+
+/** Removes every `<…>` with something inside, as `/<[^>]+>/g` did. */
+function stripTags(text: string): string {
+  let kept = '';
+  let from = 0;
+  for (let open = text.indexOf('<'); open >= 0; open = text.indexOf('<', open + 1)) {
+    const close = text.indexOf('>', open + 1);
+    if (close < 0) break; // nothing can close a tag any more
+    if (close === open + 1) continue; // `<>` is not a tag
+    kept += text.slice(from, open);
+    from = close + 1;
+    open = close;
+  }
+  return kept + text.slice(from);
+}
+
+function trimTrailingBlanks(line: string): string {
+  let end = line.length;
+  while (end > 0 && (line[end - 1] === ' ' || line[end - 1] === '\t')) end--;
+  return line.slice(0, end);
 }
 
 function renderBody(fields: EventFields, preferred?: 'text' | 'html'): { contentType: string; content: string } {

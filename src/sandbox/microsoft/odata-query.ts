@@ -16,10 +16,8 @@ export interface Preferences {
 export function parsePrefer(header: string | undefined): Preferences {
   const prefs: Preferences = { timeZone: 'UTC', timeZoneApplied: false };
   if (!header) return prefs;
-  const re = /([\w.-]+)\s*=\s*("([^"]*)"|[^,;\s]+)/g;
-  for (let m = re.exec(header); m; m = re.exec(header)) {
-    const name = m[1].toLowerCase();
-    const value = m[3] ?? m[2];
+  for (const [rawName, value] of preferencePairs(header)) {
+    const name = rawName.toLowerCase();
     if (name === 'outlook.timezone' && resolveTimeZone(value)) {
       prefs.timeZone = value;
       prefs.timeZoneApplied = true;
@@ -30,6 +28,42 @@ export function parsePrefer(header: string | undefined): Preferences {
     }
   }
   return prefs;
+}
+
+const PREFERENCE_NAME = /^[\w.-]+$/;
+
+/**
+ * `name=value` or `name="quoted value"` pairs separated by `,` or `;`, read with index scans:
+ * the former `/([\w.-]+)\s*=…/g` backtracked quadratically (16 kB without `=`: 0.75 s).
+ */
+function preferencePairs(header: string): Array<[string, string]> {
+  const pairs: Array<[string, string]> = [];
+  const isSeparator = (c: string | undefined) => c === ',' || c === ';';
+  let i = 0;
+  while (i < header.length) {
+    const nameStart = i;
+    while (i < header.length && header[i] !== '=' && !isSeparator(header[i])) i++;
+    const words = header.slice(nameStart, i).trim().split(' ');
+    const name = words[words.length - 1];
+    if (header[i] === '=') {
+      i++;
+      while (header[i] === ' ' || header[i] === '\t') i++;
+      let value: string;
+      const close = header[i] === '"' ? header.indexOf('"', i + 1) : -1;
+      if (close >= 0) {
+        value = header.slice(i + 1, close);
+        i = close + 1;
+      } else {
+        const valueStart = i;
+        while (i < header.length && !isSeparator(header[i]) && header[i] !== ' ' && header[i] !== '\t') i++;
+        value = header.slice(valueStart, i);
+      }
+      if (PREFERENCE_NAME.test(name) && value) pairs.push([name, value]);
+      while (i < header.length && !isSeparator(header[i])) i++;
+    }
+    i++;
+  }
+  return pairs;
 }
 
 export function preferenceAppliedHeader(prefs: Preferences, pageSizeApplied: boolean): string | undefined {

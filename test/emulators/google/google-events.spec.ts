@@ -1,5 +1,5 @@
 import { google, type calendar_v3 } from 'googleapis';
-import { googleapisOptions } from '../../../src/sandbox/google/googleapis-options';
+import { googleapisOptions } from '../../../src/providers/google/googleapis-options';
 import { calendarFor, failure, listAllCalendars, listAllEvents, startEmulator, type TestServer } from './google-test-server';
 
 const ALICE = 'alice@example.com';

@@ -1,6 +1,6 @@
 import { generateKeyPairSync, createSign } from 'node:crypto';
 import { google } from 'googleapis';
-import { googleapisOptions, googleOAuthFetch } from '../../../src/sandbox/google/googleapis-options';
+import { googleapisOptions, googleOAuthFetch } from '../../../src/providers/google/googleapis-options';
 import { CAL_SCOPE, failure, listAllCalendars, oauthClient, startEmulator, type TestServer, readJson } from './google-test-server';
 
 const ALICE = 'alice@example.com';

@@ -1,5 +1,5 @@
 import { google, type calendar_v3 } from 'googleapis';
-import { googleapisOptions, googleOAuthFetch } from '../../../src/sandbox/google/googleapis-options';
+import { googleapisOptions, googleOAuthFetch } from '../../../src/providers/google/googleapis-options';
 import { calendarFor, failure, oauthClient, readJson, startEmulator, type GoogleErrorResponse, type TestServer } from './google-test-server';
 
 const ALICE = 'alice@example.com';

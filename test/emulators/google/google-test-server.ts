@@ -3,7 +3,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { google, type calendar_v3 } from 'googleapis';
 import { GoogleEmulator, type GoogleEmulatorOptions } from '../../../src/sandbox/google/google-emulator';
-import { googleapisOptions } from '../../../src/sandbox/google/googleapis-options';
+import { googleapisOptions } from '../../../src/providers/google/googleapis-options';
 
 export const MOUNT = '/sandbox/google';
 export const CAL_SCOPE = 'https://www.googleapis.com/auth/calendar';

@@ -1,5 +1,9 @@
+import type { ProviderEndpoints } from '../provider-endpoints';
+
 /**
- * Options that point a `googleapis` service client at a mounted emulator.
+ * Options that point a `googleapis` service client at a base URL: Google's own host in
+ * production, a mounted emulator in sandbox mode and tests. The product's Google driver and
+ * the emulator tests share these helpers (the product never imports src/sandbox).
  *
  * googleapis keeps only the origin of a service-level `rootUrl`: it resolves each request
  * path ("/calendar/v3/...") against it with `new URL(path, rootUrl)`, so the mount prefix
@@ -20,6 +24,17 @@ export function googleapisOptions(emulatorBase: string): { rootUrl: string; fetc
     return fetch(url, init);
   };
   return { rootUrl: base.toString(), fetchImplementation };
+}
+
+/** OAuth2Client `endpoints` for the configured Google hosts (consent page and token server differ in production). */
+export function googleOAuthClientEndpoints(endpoints: ProviderEndpoints['google']): ReturnType<typeof googleOAuthEndpoints> {
+  const oauth = endpoints.oauthBaseUrl.replace(/\/$/, '');
+  return {
+    oauth2AuthBaseUrl: `${endpoints.authBaseUrl.replace(/\/$/, '')}/o/oauth2/v2/auth`,
+    oauth2TokenUrl: `${oauth}/token`,
+    oauth2RevokeUrl: `${oauth}/revoke`,
+    tokenInfoUrl: `${oauth}/tokeninfo`,
+  };
 }
 
 /** Google's fixed OAuth endpoints, as client libraries hard-code them. */
