@@ -34,7 +34,11 @@ async function main(): Promise<number> {
     const minutes = (Date.now() - started) / 60_000;
     if (code !== 0) return code;
     const partial = strykerArgs.some((arg) => arg === '--mutate' || arg === '-m' || arg.startsWith('--mutate='));
-    const summary = writeMutationResults(join(ROOT, `reports/mutation/${scope ?? 'all'}.json`), minutes, !partial);
+    const summary = writeMutationResults(
+      join(ROOT, `reports/mutation/${scope ?? 'all'}${process.env.MUTATION_TESTS === 'unit' ? '-unit' : ''}.json`),
+      minutes,
+      !partial,
+    );
     process.stdout.write(`${summary}\n`);
     return 0;
   } finally {
