@@ -45,7 +45,9 @@ describe('person parsing', () => {
     parsePerson(text);
     parsePerson(`${text} <jo@example.com>`);
     cleanName(text);
-    expect(performance.now() - started).toBeLessThan(50);
+    // The quadratic version took seconds to half a minute here; 500 ms leaves room for a loaded
+    // machine and for mutation testing's instrumented code (68 ms seen) without hiding that.
+    expect(performance.now() - started).toBeLessThan(500);
   });
 
   it('takes the address from the last <…> and the name from everything before it', () => {
