@@ -114,11 +114,11 @@ describe('every route answers bad input with the exact 4xx in its surface shape'
     }
   });
 
-  it('a JSON scalar (strict JSON parsing refuses it) → 400 BAD_JSON / E1780', async () => {
+  it('a JSON scalar → 400 "must be a JSON object" (BODY_NOT_OBJECT / E1781)', async () => {
     for (const op of operations) {
       for (const body of ['"text"', '42', 'null']) {
         const response = await http(t.baseUrl, op.method, op.path, { headers: { ...headers, 'content-type': 'application/json' }, body });
-        expect({ route: op.template, body, status: response.status, code: errorCode(op.path, response) }).toEqual({ route: op.template, body, ...expected(op.path, 'BAD_JSON', 'E1780') });
+        expect({ route: op.template, body, status: response.status, code: errorCode(op.path, response) }).toEqual({ route: op.template, body, ...expected(op.path, 'BODY_NOT_OBJECT', 'E1781') });
         expectSurfaceShape(op.path, response);
       }
     }
