@@ -35,6 +35,7 @@ describe('ICS parsing at its boundaries', () => {
   it('lets an all-day event end on its start date, but a timed event not at its start', () => {
     const day = clock(2021, 12, 17, 0, 0, 0, false);
     expect(resolveEventTimes(day, day, NEW_YORK, true)).toEqual({ allDay: true, start: new Date('2021-12-17T00:00:00Z'), end: new Date('2021-12-18T00:00:00Z') });
+    expect(() => resolveEventTimes(day, clock(2021, 12, 16, 0, 0, 0, false), NEW_YORK, true)).toThrow('Event end date must not be before the event start date.');
     const at = clock(2021, 12, 17, 10, 0, 0);
     expect(() => resolveEventTimes(at, at, NEW_YORK, false)).toThrow(DomainException);
     expect(resolveEventTimes(at, clock(2021, 12, 17, 10, 0, 1), NEW_YORK, false)).toEqual({
