@@ -15,6 +15,8 @@ export interface MutationCounts {
   compileError: number;
   runtimeError: number;
   ignored: number;
+  /** Not yet tested: only in the report of an interrupted run (Stryker's incremental file). */
+  pending: number;
   /** (killed + timeout) / (killed + timeout + survived + no coverage), as Stryker computes it. */
   score: number | null;
 }
@@ -27,6 +29,7 @@ const STATUS_FIELDS: Record<string, keyof Omit<MutationCounts, 'mutants' | 'scor
   CompileError: 'compileError',
   RuntimeError: 'runtimeError',
   Ignored: 'ignored',
+  Pending: 'pending',
 };
 
 export function countMutants(statuses: string[]): MutationCounts {
@@ -39,6 +42,7 @@ export function countMutants(statuses: string[]): MutationCounts {
     compileError: 0,
     runtimeError: 0,
     ignored: 0,
+    pending: 0,
     score: null,
   };
   for (const status of statuses) {
@@ -131,7 +135,7 @@ function sumCounts(parts: MutationCounts[]): MutationCounts {
 
 function toMarkdown(results: RecordedResults): string {
   const row = (name: string, c: MutationCounts): string =>
-    `| ${name} | ${percent(c.score)} | ${c.killed} | ${c.survived} | ${c.timeout} | ${c.noCoverage} | ${c.compileError} | ${c.ignored} |`;
+    `| ${name} | ${percent(c.score)} | ${c.killed} | ${c.survived} | ${c.timeout} | ${c.noCoverage} | ${c.compileError + c.runtimeError} | ${c.ignored} | ${c.pending} |`;
   return [
     '# Mutation score (src/tenancy, src/ics)',
     '',
@@ -139,13 +143,15 @@ function toMarkdown(results: RecordedResults): string {
     'Score = (killed + timeout) / (killed + timeout + survived + no coverage). Compile errors (mutants the',
     'type checker rejects), static mutants (decorator arguments and module-level constants: each would rerun',
     'every test) and `// Stryker disable` mutants (equivalent, reason beside each) are not counted ("ignored").',
+    '"Not yet tested" is non-zero when the figures come from an interrupted run (its incremental file): the',
+    'score then covers the tested mutants only.',
     '',
     '| folder | tests run against the mutants | measured | run time |',
     '|---|---|---|---|',
     ...Object.entries(results.folders).map(([folder, f]) => `| ${folder} | ${f.tests} | ${f.measuredAt} | ${f.durationMinutes} min |`),
     '',
-    '| scope | score | killed | survived | timeout | no coverage | compile error | ignored |',
-    '|---|---|---|---|---|---|---|---|',
+    '| scope | score | killed | survived | timeout | no coverage | compile/runtime error | ignored | not yet tested |',
+    '|---|---|---|---|---|---|---|---|---|',
     row('**total**', results.total),
     ...Object.entries(results.folders).map(([folder, f]) => row(folder, f)),
     ...results.files.map((file) => row(file.path, file)),
