@@ -22,7 +22,7 @@ describe('admin API answers exactly', () => {
     admin = { 'x-admin-token': t.adminToken };
     tenantId = (await call('POST', '', { name: 'Exact Co' })).body.id;
   });
-  afterAll(() => t.close());
+  afterAll(() => t?.close()); // t is unset when beforeAll failed: let its error be the one reported
 
   it('creates a tenant with its name trimmed, reads it back and lists tenants oldest first', async () => {
     const created = await call('POST', '', { name: '  Padded Ltd  ' });
