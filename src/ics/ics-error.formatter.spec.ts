@@ -44,6 +44,27 @@ describe('IcsErrorFormatter', () => {
     expect(formatter.format({ status: 409, code: ErrorCode.Conflict, message: 'conflict' })).toEqual({ status: 409, body: body('E1799', 'conflict') });
   });
 
+  it('answers with the table message of the mapped code, keeping details only for E1787 (joined with "; ")', () => {
+    expect(formatter.format({ status: 400, code: ErrorCode.BadJson, message: 'Unexpected token', details: [{ field: 'x', message: 'bad' }] })).toEqual({
+      status: 400,
+      body: body('E1780', 'Request body is not valid JSON.'),
+    });
+    const twoFields = [
+      { field: 'a', message: 'a is bad' },
+      { field: 'b', message: 'b is bad' },
+    ];
+    expect(formatter.format({ status: 400, code: ErrorCode.ValidationFailed, message: 'Validation failed', details: twoFields }).body).toEqual(
+      body('E1787', 'Invalid request. a: a is bad; b: b is bad'),
+    );
+    expect(formatter.format({ status: 400, code: ErrorCode.ValidationFailed, message: 'Validation failed', details: [] }).body).toEqual(body('E1787', 'Invalid request.'));
+  });
+
+  it('turns any unmapped 5xx, from 500 up, into E1700 with status 500; an unmapped 499 stays E1799', () => {
+    expect(formatter.format({ status: 500, code: 'SOMETHING_NEW', message: 'secret detail' })).toEqual({ status: 500, body: body('E1700', 'Internal server error.') });
+    expect(formatter.format({ status: 502, code: 'SOMETHING_NEW', message: 'secret detail' })).toEqual({ status: 500, body: body('E1700', 'Internal server error.') });
+    expect(formatter.format({ status: 499, code: 'SOMETHING_NEW', message: '' })).toEqual({ status: 499, body: body('E1799', 'Request failed.') });
+  });
+
   it('maps Nest HTTP exceptions too', () => {
     expect(formatter.format(normalizeError(new NotFoundException('Cannot PUT /ics'))).body).toMatchObject({ 'error-code': 'E1786' });
     expect(formatter.format(normalizeError(new BadRequestException('nope'))).body).toMatchObject({ 'error-code': 'E1787' });

@@ -171,8 +171,10 @@ function organizerFromObject(value: Input): Person {
   if (Object.keys(rest).length > 0 || typeof email !== 'string' || (name !== undefined && name !== null && typeof name !== 'string')) {
     throw icsError('organizerType');
   }
-  if (email.length + (typeof name === 'string' ? name.length : 0) > LIMITS.person) throw icsError('organizerTooLong');
-  const person = parsePerson(typeof name === 'string' && name.trim() ? `${name} <${email}>` : email);
+  // The limit applies to the text parsed, as for the string form: "Name <e-mail>" is 3 longer than its parts.
+  const text = typeof name === 'string' && name.trim() ? `${name} <${email}>` : email;
+  if (text.length > LIMITS.person) throw icsError('organizerTooLong');
+  const person = parsePerson(text);
   if (!person) throw icsError('organizerInvalid');
   return person;
 }

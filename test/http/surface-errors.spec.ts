@@ -44,7 +44,7 @@ function wrongTypeFor(schema: Schema | undefined): unknown {
   }
 }
 
-describe('every route answers bad input with a 4xx in its surface shape', () => {
+describe('every route answers bad input with the exact 4xx in its surface shape', () => {
   let t: TestApp;
   let headers: Record<string, string>;
   let operations: Array<{ method: string; path: string; template: string; schema?: Schema }>;
@@ -80,44 +80,66 @@ describe('every route answers bad input with a 4xx in its surface shape', () => 
   const resolve = (schema?: Schema): Schema | undefined =>
     schema?.$ref ? schemas[schema.$ref.replace('#/components/schemas/', '')] : schema;
 
-  it('has routes with bodies to check', () => {
-    expect(operations.length).toBeGreaterThanOrEqual(5);
+  /** The error code a rejection carries in its surface's shape (admin `code`, ICS `error-code`). */
+  const errorCode = (path: string, response: JsonResponse): string => (path.startsWith('/ics') ? response.body['error-code'] : response.body.code);
+  /** What each surface answers, as status and code, for one kind of bad input. */
+  const expected = (path: string, admin: string, ics: string): { status: number; code: string } => ({ status: 400, code: path.startsWith('/ics') ? ics : admin });
+
+  it('checks every route that takes a body: the admin creations and POST /ics', () => {
+    expect(operations.map((op) => `${op.method} ${op.template}`).sort()).toEqual([
+      'POST /admin/tenants',
+      'POST /admin/tenants/{tenantId}/api-keys',
+      'POST /admin/tenants/{tenantId}/delegation-credentials',
+      'POST /admin/tenants/{tenantId}/domains',
+      'POST /admin/tenants/{tenantId}/tokens',
+      'POST /admin/tenants/{tenantId}/users',
+      'POST /ics',
+    ]);
   });
 
-  it('malformed JSON → 4xx', async () => {
+  it('malformed JSON → 400 BAD_JSON / E1780', async () => {
     for (const op of operations) {
       const response = await http(t.baseUrl, op.method, op.path, { headers: { ...headers, 'content-type': 'application/json' }, body: '{"oops": ' });
-      expect([op.template, response.status]).toEqual([op.template, expect.any(Number)]);
-      expect(response.status).toBeGreaterThanOrEqual(400);
-      expect(response.status).toBeLessThan(500);
+      expect({ route: op.template, status: response.status, code: errorCode(op.path, response) }).toEqual({ route: op.template, ...expected(op.path, 'BAD_JSON', 'E1780') });
       expectSurfaceShape(op.path, response);
     }
   });
 
-  it('a JSON array or scalar instead of an object → 4xx', async () => {
+  it('a JSON array → 400 "must be an object" (VALIDATION_FAILED on body / E1781)', async () => {
     for (const op of operations) {
-      for (const body of ['[1,2]', '"text"', '42', 'null']) {
+      const response = await http(t.baseUrl, op.method, op.path, { headers: { ...headers, 'content-type': 'application/json' }, body: '[1,2]' });
+      expect({ route: op.template, status: response.status, code: errorCode(op.path, response) }).toEqual({ route: op.template, ...expected(op.path, 'VALIDATION_FAILED', 'E1781') });
+      if (!op.path.startsWith('/ics')) expect(response.body.details).toEqual([{ field: 'body', message: 'request body must be a JSON object' }]);
+      expectSurfaceShape(op.path, response);
+    }
+  });
+
+  it('a JSON scalar → 400 "must be a JSON object" (BODY_NOT_OBJECT / E1781)', async () => {
+    for (const op of operations) {
+      for (const body of ['"text"', '42', 'null']) {
         const response = await http(t.baseUrl, op.method, op.path, { headers: { ...headers, 'content-type': 'application/json' }, body });
-        expect({ route: op.template, body, status: response.status < 500 && response.status >= 400 }).toEqual({ route: op.template, body, status: true });
+        expect({ route: op.template, body, status: response.status, code: errorCode(op.path, response) }).toEqual({ route: op.template, body, ...expected(op.path, 'BODY_NOT_OBJECT', 'E1781') });
         expectSurfaceShape(op.path, response);
       }
     }
   });
 
-  it('unknown fields → 4xx', async () => {
+  it('unknown fields → 400 naming the field (VALIDATION_FAILED / E1783)', async () => {
     for (const op of operations) {
       const response = await http(t.baseUrl, op.method, op.path, { headers, json: { definitelyNotAField: true } });
-      expect({ route: op.template, ok: response.status >= 400 && response.status < 500 }).toEqual({ route: op.template, ok: true });
+      expect({ route: op.template, status: response.status, code: errorCode(op.path, response) }).toEqual({ route: op.template, ...expected(op.path, 'VALIDATION_FAILED', 'E1783') });
+      if (op.path.startsWith('/ics')) expect(response.body['error-info']).toBe("Unknown field 'definitelyNotAField'.");
+      else expect(response.body.details).toContainEqual({ field: 'definitelyNotAField', message: 'property definitelyNotAField should not exist' });
       expectSurfaceShape(op.path, response);
     }
   });
 
-  it('wrong types for every declared field → 4xx', async () => {
+  it('wrong types for every declared field → 400 validation error (VALIDATION_FAILED / E1720)', async () => {
     for (const op of operations) {
       const properties = resolve(op.schema)?.properties ?? {};
       const body = Object.fromEntries(Object.entries(properties).map(([name, schema]) => [name, wrongTypeFor(resolve(schema))]));
       const response = await http(t.baseUrl, op.method, op.path, { headers, json: body });
-      expect({ route: op.template, ok: response.status >= 400 && response.status < 500 }).toEqual({ route: op.template, ok: true });
+      expect({ route: op.template, status: response.status, code: errorCode(op.path, response) }).toEqual({ route: op.template, ...expected(op.path, 'VALIDATION_FAILED', 'E1720') });
       expectSurfaceShape(op.path, response);
     }
   });
