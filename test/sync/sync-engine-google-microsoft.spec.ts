@@ -1,0 +1,200 @@
+import type { LinkSyncResult } from '../../src/sync/link-sync.types';
+import { GOOGLE_MAILBOX, googleWrites, graphWrites, insertInteropLink, interopRequest, InteropWorld, MS_MAILBOX, openInteropWorld } from './support/interop-world';
+
+type Stored = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const POLICY = 'subject|description|location|contact';
+const BERLIN = 'Europe/Berlin';
+
+/** What the Google source holds: a timed event, a free all-day event, a weekly series with a moved and a cancelled occurrence. */
+const GOOGLE_SOURCE = [
+  {
+    summary: 'Planning',
+    description: 'Agenda in the doc',
+    location: 'Room 4',
+    start: { dateTime: '2026-12-02T09:00:00', timeZone: BERLIN },
+    end: { dateTime: '2026-12-02T10:00:00', timeZone: BERLIN },
+    attendees: [{ email: 'carol@fabrikam.test', displayName: 'Carol' }],
+  },
+  { summary: 'Offsite', start: { date: '2026-12-10' }, end: { date: '2026-12-12' }, transparency: 'transparent' },
+  {
+    summary: 'Weekly',
+    start: { dateTime: '2026-12-07T10:00:00', timeZone: BERLIN },
+    end: { dateTime: '2026-12-07T10:30:00', timeZone: BERLIN },
+    recurrence: ['RRULE:FREQ=WEEKLY;BYDAY=MO;COUNT=6'],
+    exceptions: [
+      {
+        originalStartTime: { dateTime: '2026-12-14T10:00:00', timeZone: BERLIN },
+        summary: 'Weekly (moved)',
+        start: { dateTime: '2026-12-15T15:00:00', timeZone: BERLIN },
+        end: { dateTime: '2026-12-15T15:30:00', timeZone: BERLIN },
+      },
+      { originalStartTime: { dateTime: '2026-12-21T10:00:00', timeZone: BERLIN }, status: 'cancelled' },
+    ],
+  },
+  { summary: 'Outside the window', start: { date: '2027-05-01' }, end: { date: '2027-05-02' } },
+];
+
+/** The Microsoft source: a series in a Windows zone with a moved and a cancelled occurrence, a private timed event, a free all-day event. */
+function seedMicrosoftSource(world: InteropWorld): void {
+  const e = world.microsoft.env.emulator;
+  e.seedEvent(MS_MAILBOX, {
+    subject: 'Review',
+    body: { contentType: 'text', content: 'Weekly numbers' },
+    start: { dateTime: '2026-12-03T09:00:00', timeZone: 'Pacific Standard Time' },
+    end: { dateTime: '2026-12-03T09:30:00', timeZone: 'Pacific Standard Time' },
+    recurrence: {
+      pattern: { type: 'weekly', interval: 1, daysOfWeek: ['thursday'], firstDayOfWeek: 'sunday' },
+      range: { type: 'numbered', startDate: '2026-12-03', numberOfOccurrences: 5 },
+    },
+    exceptions: [{ originalStartDate: '2026-12-10', subject: 'Review (moved)', start: { dateTime: '2026-12-11T14:00:00', timeZone: 'Pacific Standard Time' }, end: { dateTime: '2026-12-11T14:30:00', timeZone: 'Pacific Standard Time' } }],
+    cancelledOccurrences: ['2026-12-17'],
+  });
+  e.seedEvent(MS_MAILBOX, {
+    subject: 'Doctor',
+    sensitivity: 'private',
+    location: { displayName: 'Clinic' },
+    start: { dateTime: '2026-12-04T16:00:00', timeZone: 'W. Europe Standard Time' },
+    end: { dateTime: '2026-12-04T17:15:00', timeZone: 'W. Europe Standard Time' },
+  });
+  e.seedEvent(MS_MAILBOX, { subject: 'Holiday', isAllDay: true, showAs: 'free', start: { dateTime: '2026-12-24T00:00:00', timeZone: 'UTC' }, end: { dateTime: '2026-12-26T00:00:00', timeZone: 'UTC' } });
+}
+
+describe('sync engine Google ⇄ Microsoft over HTTP against the emulators', () => {
+  let world: InteropWorld;
+
+  beforeEach(async () => {
+    world = await openInteropWorld();
+  });
+  afterEach(async () => {
+    await world?.close();
+  });
+
+  const msStored = (): Stored[] => world.microsoft.env.emulator.listStoredEvents(MS_MAILBOX) as Stored[];
+  const googleStored = (): Stored[] => world.google.emulator.readEvents(GOOGLE_MAILBOX) as Stored[];
+  /** Copies a link made, read from the store: Graph carries the marker as a single-value extended property. */
+  const msCopiesOf = (linkId: string): Stored[] => msStored().filter((e) => JSON.stringify(e.singleValueExtendedProperties ?? []).includes(linkId));
+  /** Google carries the marker in extendedProperties.private; stored cancelled instances are left out. */
+  const googleCopiesOf = (linkId: string): Stored[] => googleStored().filter((e) => JSON.stringify(e.extendedProperties ?? {}).includes(linkId) && e.status !== 'cancelled');
+  function resetCounts(): void {
+    world.google.emulator.resetRequestCounts();
+    world.microsoft.env.emulator.resetRequestCounts();
+  }
+
+  async function sync(linkId: string, from: 'google' | 'microsoft', cursor: string | null, policy = POLICY, tag: string | null = '(from g)'): Promise<LinkSyncResult> {
+    return world.engine.syncLink(interopRequest(world, { linkId, from, policy, tag, cursor }));
+  }
+
+  const counts = (r: LinkSyncResult) => ({ created: r.created, updated: r.updated, deleted: r.deleted, unchanged: r.unchanged, skipped: r.skipped, failed: r.failed });
+
+  describe('Google → Microsoft', () => {
+    it('copies each item once with policy and tag; the series becomes one series with its exception and cancellation (5 writes)', async () => {
+      world.google.emulator.seedEvents(GOOGLE_MAILBOX, GOOGLE_SOURCE as never);
+      const linkId = await insertInteropLink(world, 'google', POLICY);
+      resetCounts();
+      const result = await sync(linkId, 'google', null);
+      expect(counts(result)).toEqual({ created: 5, updated: 0, deleted: 0, unchanged: 0, skipped: 0, failed: 0 });
+
+      const copies = msCopiesOf(linkId);
+      expect(copies.map((e) => e.subject).sort()).toEqual(['Offsite (from g)', 'Planning (from g)', 'Weekly (from g)']);
+      expect(msStored()).toHaveLength(3);
+      const planning = copies.find((e) => e.subject === 'Planning (from g)')!;
+      expect(planning.location.displayName).toBe('Room 4');
+      expect(planning.body.content).toBe('Agenda in the doc\n\nOrganizer: gina@example.com\nAttendees: Carol <carol@fabrikam.test>');
+      expect(planning.attendees).toEqual([]);
+      expect(planning.originalStartTimeZone).toBe('W. Europe Standard Time');
+      expect(planning.start).toEqual({ dateTime: '2026-12-02T08:00:00.0000000', timeZone: 'UTC' });
+      const offsite = copies.find((e) => e.subject === 'Offsite (from g)')!;
+      expect([offsite.isAllDay, offsite.showAs, offsite.start.dateTime, offsite.end.dateTime]).toEqual([true, 'free', '2026-12-10T00:00:00.0000000', '2026-12-12T00:00:00.0000000']);
+      const weekly = copies.find((e) => e.subject === 'Weekly (from g)')!;
+      expect(weekly.type).toBe('seriesMaster');
+      expect(weekly.recurrence.range).toMatchObject({ type: 'numbered', startDate: '2026-12-07', numberOfOccurrences: 6, recurrenceTimeZone: 'W. Europe Standard Time' });
+      expect(weekly.cancelledOccurrences).toEqual([`OID.${weekly.id}.2026-12-21`]);
+      expect(weekly.exceptionOccurrences.map((x: Stored) => [x.subject, x.start.dateTime])).toEqual([['Weekly (moved) (from g)', '2026-12-15T14:00:00.0000000']]);
+
+      // Writes at the emulator: three creates, one PATCH of the moved occurrence, one DELETE of the cancelled one — none per instance.
+      const endpoints = world.microsoft.env.emulator.requestCounts().byEndpoint;
+      expect(Object.fromEntries(Object.entries(endpoints).filter(([k]) => /^(POST|PATCH|DELETE) /.test(k) && !k.includes('$batch')))).toEqual({
+        'POST /users/{id}/calendars/{id}/events': 3,
+        'PATCH /users/{id}/events/{id}': 1,
+        'DELETE /users/{id}/events/{id}': 1,
+      });
+      expect(graphWrites(world)).toBe(5);
+    });
+
+    it('edits, moves and deletions reach the copy on the next sync; an unchanged source costs one list request and no write', async () => {
+      const seeded = world.google.emulator.seedEvents(GOOGLE_MAILBOX, GOOGLE_SOURCE as never) as Stored[];
+      const linkId = await insertInteropLink(world, 'google', POLICY);
+      const first = await sync(linkId, 'google', null);
+
+      resetCounts();
+      const idle = await sync(linkId, 'google', first.cursor);
+      expect(counts(idle)).toEqual({ created: 0, updated: 0, deleted: 0, unchanged: 0, skipped: 0, failed: 0 });
+      expect(world.google.emulator.requestCounts().byEndpoint).toEqual({ 'events.list': 1 });
+      expect(graphWrites(world)).toBe(0);
+      expect(world.microsoft.env.emulator.requestCounts().total).toBe(0);
+
+      // At the source: rename Planning, move Offsite, delete the series.
+      const id = (title: string): string => seeded.find((e) => e.summary === title)!.id;
+      const source = world.endpoint('google');
+      const planning = (await world.googleDriver.listEvents(source.access, source.calendarId, { start: '2026-12-01T00:00:00Z', end: '2027-03-01T00:00:00Z' })).events;
+      const base = (title: string) => planning.find((e) => e.title === title)!;
+      await world.googleDriver.writeEvents(source.access, source.calendarId, [
+        { op: 'update', id: id('Planning'), event: { ...base('Planning'), title: 'Planning v2' } },
+        { op: 'update', id: id('Offsite'), event: { ...base('Offsite'), start: { allDay: true, date: '2027-01-05' }, end: { allDay: true, date: '2027-01-06' } } },
+        { op: 'delete', id: id('Weekly') },
+      ]);
+      resetCounts();
+      const changed = await sync(linkId, 'google', idle.cursor);
+      expect(counts(changed)).toEqual({ created: 0, updated: 2, deleted: 1, unchanged: 0, skipped: 0, failed: 0 });
+      expect(graphWrites(world)).toBe(3);
+      const copies = msCopiesOf(linkId);
+      expect(copies.map((e) => [e.subject, e.start.dateTime]).sort()).toEqual([
+        ['Offsite (from g)', '2027-01-05T00:00:00.0000000'],
+        ['Planning v2 (from g)', '2026-12-02T08:00:00.0000000'],
+      ]);
+      expect(msStored()).toHaveLength(2);
+    });
+
+    it('busyonly|private: free events stay out, copies are private and titled Busy', async () => {
+      world.google.emulator.seedEvents(GOOGLE_MAILBOX, GOOGLE_SOURCE as never);
+      const linkId = await insertInteropLink(world, 'google', 'busyonly|private');
+      const result = await sync(linkId, 'google', null, 'busyonly|private', null);
+      expect(counts(result)).toEqual({ created: 4, updated: 0, deleted: 0, unchanged: 0, skipped: 1, failed: 0 });
+      const copies = msCopiesOf(linkId);
+      expect(copies.map((e) => [e.subject, e.sensitivity, e.showAs, e.body.content, e.location.displayName]).sort()).toEqual([
+        ['Busy', 'private', 'busy', '', ''],
+        ['Busy', 'private', 'busy', '', ''],
+      ]);
+      expect(copies.find((e) => e.type === 'seriesMaster')!.cancelledOccurrences).toHaveLength(1);
+    });
+  });
+
+  describe('Microsoft → Google', () => {
+    it('copies each item once, the Windows-zone series as one Google series with EXDATE and one exception; unchanged costs one delta request', async () => {
+      seedMicrosoftSource(world);
+      const linkId = await insertInteropLink(world, 'microsoft', POLICY);
+      resetCounts();
+      const result = await sync(linkId, 'microsoft', null, POLICY, '(from m)');
+      expect(counts(result)).toEqual({ created: 4, updated: 0, deleted: 0, unchanged: 0, skipped: 0, failed: 0 });
+      const copies = googleCopiesOf(linkId);
+      const master = copies.find((e) => e.summary === 'Review (from m)')!;
+      expect(master.recurrence).toEqual(['RRULE:FREQ=WEEKLY;BYDAY=TH;WKST=SU;COUNT=5', 'EXDATE;TZID=America/Los_Angeles:20261217T090000']);
+      expect(master.start).toEqual({ dateTime: '2026-12-03T09:00:00-08:00', timeZone: 'America/Los_Angeles' });
+      const moved = copies.find((e) => e.summary === 'Review (moved) (from m)')!;
+      expect([moved.recurringEventId, moved.originalStartTime.dateTime, moved.start.dateTime]).toEqual([master.id, '2026-12-10T09:00:00-08:00', '2026-12-11T14:00:00-08:00']);
+      const doctor = copies.find((e) => e.summary === 'Doctor (from m)')!;
+      expect([doctor.visibility, doctor.location, doctor.start.timeZone]).toEqual(['private', 'Clinic', 'Europe/Berlin']);
+      const holiday = copies.find((e) => e.summary === 'Holiday (from m)')!;
+      expect([holiday.start, holiday.end, holiday.transparency]).toEqual([{ date: '2026-12-24' }, { date: '2026-12-26' }, 'transparent']);
+      expect(copies).toHaveLength(4);
+      expect(googleWrites(world)).toBe(4);
+
+      resetCounts();
+      const idle = await sync(linkId, 'microsoft', result.cursor, POLICY, '(from m)');
+      expect(counts(idle)).toEqual({ created: 0, updated: 0, deleted: 0, unchanged: 0, skipped: 0, failed: 0 });
+      expect(world.microsoft.env.emulator.requestCounts().total).toBe(1);
+      expect(world.google.emulator.requestCounts().total).toBe(0);
+    });
+  });
+});
