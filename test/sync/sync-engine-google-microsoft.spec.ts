@@ -1,7 +1,7 @@
 import type { LinkSyncResult } from '../../src/sync/link-sync.types';
 import { GOOGLE_MAILBOX, googleWrites, graphWrites, insertInteropLink, interopRequest, InteropWorld, MS_MAILBOX, openInteropWorld } from './support/interop-world';
 
-type Stored = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Stored = Record<string, any>;
 
 const POLICY = 'subject|description|location|contact';
 const BERLIN = 'Europe/Berlin';
@@ -195,6 +195,82 @@ describe('sync engine Google ⇄ Microsoft over HTTP against the emulators', () 
       expect(counts(idle)).toEqual({ created: 0, updated: 0, deleted: 0, unchanged: 0, skipped: 0, failed: 0 });
       expect(world.microsoft.env.emulator.requestCounts().total).toBe(1);
       expect(world.google.emulator.requestCounts().total).toBe(0);
+    });
+  });
+
+  describe('Microsoft → Google incremental', () => {
+    it('an edit, a move and a newly cancelled occurrence reach the copies on the next sync', async () => {
+      seedMicrosoftSource(world);
+      const linkId = await insertInteropLink(world, 'microsoft', POLICY);
+      const first = await sync(linkId, 'microsoft', null, POLICY, '(from m)');
+      const source = world.endpoint('microsoft');
+      const listed = (await world.microsoft.provider.listEvents(source.access, source.calendarId, { start: '2026-12-01T00:00:00Z', end: '2027-03-01T00:00:00Z' })).events;
+      const find = (title: string) => listed.find((e) => e.title === title)!;
+      const review = find('Review');
+      const results = await world.microsoft.provider.writeEvents(source.access, source.calendarId, [
+        { op: 'update', id: find('Doctor').id!, event: { ...find('Doctor'), title: 'Dentist' } },
+        { op: 'update', id: find('Holiday').id!, event: { ...find('Holiday'), start: { allDay: true, date: '2026-12-28' }, end: { allDay: true, date: '2026-12-29' } } },
+        { op: 'create', key: 'user-cancels', event: { ...review, recurrence: null, status: 'cancelled', occurrenceOf: { seriesId: review.id!, originalStart: { allDay: false, dateTime: '2026-12-24T09:00:00', timeZone: 'America/Los_Angeles' } } } },
+      ]);
+      expect(results.map((r) => r.ok)).toEqual([true, true, true]);
+
+      resetCounts();
+      const changed = await sync(linkId, 'microsoft', first.cursor, POLICY, '(from m)');
+      expect(counts(changed)).toEqual({ created: 0, updated: 3, deleted: 0, unchanged: 0, skipped: 0, failed: 0 });
+      expect(googleWrites(world)).toBe(3);
+      const copies = googleCopiesOf(linkId);
+      expect(copies.map((e) => e.summary).sort()).toEqual(['Dentist (from m)', 'Holiday (from m)', 'Review (from m)', 'Review (moved) (from m)']);
+      expect(copies.find((e) => e.summary === 'Holiday (from m)')!.start).toEqual({ date: '2026-12-28' });
+      expect(copies.find((e) => e.summary === 'Review (from m)')!.recurrence).toEqual([
+        'RRULE:FREQ=WEEKLY;BYDAY=TH;WKST=SU;COUNT=5',
+        'EXDATE;TZID=America/Los_Angeles:20261217T090000',
+        'EXDATE;TZID=America/Los_Angeles:20261224T090000',
+      ]);
+    });
+  });
+
+  describe('both directions on the same pair', () => {
+    it('Google mailbox ⇄ Microsoft mailbox never loops: after the first round, rounds write nothing', async () => {
+      world.google.emulator.seedEvents(GOOGLE_MAILBOX, GOOGLE_SOURCE as never);
+      seedMicrosoftSource(world);
+      const g2m = await insertInteropLink(world, 'google', POLICY);
+      const m2g = await insertInteropLink(world, 'microsoft', POLICY);
+      let gCursor: string | null = null;
+      let mCursor: string | null = null;
+      const rounds: { g2m: ReturnType<typeof counts>; m2g: ReturnType<typeof counts>; googleWrites: number; graphWrites: number }[] = [];
+      for (let round = 0; round < 4; round++) {
+        resetCounts();
+        const a = await sync(g2m, 'google', gCursor);
+        gCursor = a.cursor;
+        const b = await sync(m2g, 'microsoft', mCursor, POLICY, '(from m)');
+        mCursor = b.cursor;
+        rounds.push({ g2m: counts(a), m2g: counts(b), googleWrites: googleWrites(world), graphWrites: graphWrites(world) });
+      }
+      const none = { created: 0, updated: 0, deleted: 0, unchanged: 0, skipped: 0, failed: 0 };
+      expect(rounds[0]).toEqual({ g2m: { ...none, created: 5 }, m2g: { ...none, created: 4, skipped: 4 }, googleWrites: 4, graphWrites: 5 });
+      // Round 2 sees the other link's copies once (they changed since the cursor) and skips them as copies.
+      expect(rounds[1]).toEqual({ g2m: { ...none, skipped: 4 }, m2g: none, googleWrites: 0, graphWrites: 0 });
+      expect(rounds.slice(2)).toEqual([{ g2m: none, m2g: none, googleWrites: 0, graphWrites: 0 }, { g2m: none, m2g: none, googleWrites: 0, graphWrites: 0 }]);
+      expect(msCopiesOf(g2m)).toHaveLength(3);
+      expect(googleCopiesOf(m2g)).toHaveLength(4);
+      expect(msStored()).toHaveLength(6);
+      expect(googleStored().filter((e) => e.status !== 'cancelled' && !e.recurringEventId)).toHaveLength(4 + 3);
+    });
+  });
+
+  describe('removeCopies', () => {
+    it('deletes exactly the link\'s copies in the other provider, nothing of the mailbox\'s own', async () => {
+      world.google.emulator.seedEvents(GOOGLE_MAILBOX, GOOGLE_SOURCE as never);
+      seedMicrosoftSource(world);
+      const linkId = await insertInteropLink(world, 'google', POLICY);
+      await sync(linkId, 'google', null);
+      expect(msStored()).toHaveLength(6);
+      resetCounts();
+      const removed = await world.engine.removeCopies({ tenantId: world.tenantId, linkId, destination: world.endpoint('microsoft') });
+      expect(removed).toEqual({ deleted: 3 });
+      expect(world.microsoft.env.emulator.requestCounts().byEndpoint['DELETE /users/{id}/events/{id}']).toBe(3);
+      expect(msStored().map((e) => e.subject).sort()).toEqual(['Doctor', 'Holiday', 'Review']);
+      expect(await world.mappings.listForLink(world.tenantId, linkId)).toEqual([]);
     });
   });
 });

@@ -33,7 +33,7 @@ export interface InteropWorld {
   close(): Promise<void>;
 }
 
-export async function openInteropWorld(options: { requestTimeoutMs?: number } = {}): Promise<InteropWorld> {
+export async function openInteropWorld(options: { requestTimeoutMs?: number; retry?: typeof FAST_RETRY } = {}): Promise<InteropWorld> {
   const db = await createTestDatabase();
   const dataSource = await new DataSource(buildDataSourceOptions(db.url)).initialize();
   const [tenant] = (await dataSource.query(`INSERT INTO tenants (name) VALUES ('interop test') RETURNING id`)) as { id: string }[];
@@ -43,11 +43,11 @@ export async function openInteropWorld(options: { requestTimeoutMs?: number } = 
   const googleAccess: CalendarAccess = delegatedAccess(google, 'example.com')(GOOGLE_MAILBOX);
   const googleDriver = new GoogleCalendarProvider({
     endpoints: google.endpoints,
-    retry: FAST_RETRY,
+    retry: options.retry ?? FAST_RETRY,
     clock: virtualClock(),
     requestTimeoutMs: options.requestTimeoutMs ?? 5_000,
   });
-  const microsoft = await startProviderEnv({ retry: FAST_RETRY, requestTimeoutMs: options.requestTimeoutMs ?? 5_000 });
+  const microsoft = await startProviderEnv({ retry: options.retry ?? FAST_RETRY, requestTimeoutMs: options.requestTimeoutMs ?? 5_000 });
   const msAccess = microsoft.app(MS_MAILBOX);
   // The Links runner resolves the mailbox's primary calendar once and stores it on the link.
   const googleCalendar = (await googleDriver.resolveMailbox(googleAccess)).primaryCalendarId;
