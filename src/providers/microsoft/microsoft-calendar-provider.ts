@@ -247,7 +247,9 @@ export class MicrosoftCalendarProvider implements CalendarProvider {
           const occurrenceId = op.op === 'update' ? op.id : occurrenceIdOf.get(index)!;
           if (isProviderError(occurrenceId, 'NOT_FOUND')) {
             // No such occurrence any more: it is cancelled already (a retried write whose answer was lost).
-            results[index] = { ok: true, id: `${op.event.occurrenceOf.seriesId}.cancelled.${JSON.stringify(op.event.occurrenceOf.originalStart)}` };
+            // Graph has no id for it any more; the copy's mapping keeps a stand-in (a later delete of it answers 404: done).
+            const { seriesId, originalStart } = op.event.occurrenceOf;
+            results[index] = { ok: true, id: `${seriesId}.cancelled.${originalStart.allDay ? originalStart.date : originalStart.dateTime}` };
             return;
           }
           if (isProviderError(occurrenceId)) throw occurrenceId;
