@@ -158,6 +158,33 @@ describe('sync engine Google ⇄ Microsoft over HTTP against the emulators', () 
       expect(msStored()).toHaveLength(2);
     });
 
+    it('an occurrence cancelled and one moved at the Google source after the first sync reach the series copy: two occurrence writes, nothing else', async () => {
+      world.google.emulator.seedEvents(GOOGLE_MAILBOX, GOOGLE_SOURCE as never);
+      const linkId = await insertInteropLink(world, 'google', POLICY);
+      const first = await sync(linkId, 'google', null);
+      const source = world.endpoint('google');
+      const weekly = (await world.googleDriver.listEvents(source.access, source.calendarId, { start: '2026-12-01T00:00:00Z', end: '2027-03-01T00:00:00Z' })).events.find((e) => e.title === 'Weekly')!;
+      const at = (dateTime: string) => ({ allDay: false as const, dateTime, timeZone: BERLIN });
+      const occurrence = { ...weekly, recurrence: null, id: undefined, etag: undefined };
+      const written = await world.googleDriver.writeEvents(source.access, source.calendarId, [
+        { op: 'create', key: 'user-cancel', event: { ...occurrence, status: 'cancelled', occurrenceOf: { seriesId: weekly.id!, originalStart: at('2026-12-28T10:00:00') } } },
+        { op: 'create', key: 'user-move', event: { ...occurrence, title: 'Weekly (late)', start: at('2027-01-04T16:00:00'), end: at('2027-01-04T16:30:00'), occurrenceOf: { seriesId: weekly.id!, originalStart: at('2027-01-04T10:00:00') } } },
+      ]);
+      expect(written.map((r) => r.ok)).toEqual([true, true]);
+
+      resetCounts();
+      const changed = await sync(linkId, 'google', first.cursor);
+      expect(counts(changed)).toEqual({ created: 2, updated: 0, deleted: 0, unchanged: 0, skipped: 0, failed: 0 });
+      const endpoints = world.microsoft.env.emulator.requestCounts().byEndpoint;
+      expect([endpoints['PATCH /users/{id}/events/{id}'], endpoints['DELETE /users/{id}/events/{id}'], endpoints['POST /users/{id}/calendars/{id}/events']]).toEqual([1, 1, undefined]);
+      const copy = msCopiesOf(linkId).find((e) => e.subject === 'Weekly (from g)')!;
+      expect(copy.cancelledOccurrences).toEqual([`OID.${copy.id}.2026-12-21`, `OID.${copy.id}.2026-12-28`]);
+      expect(copy.exceptionOccurrences.map((x: Stored) => [x.subject, x.start.dateTime])).toEqual([
+        ['Weekly (moved) (from g)', '2026-12-15T14:00:00.0000000'],
+        ['Weekly (late) (from g)', '2027-01-04T15:00:00.0000000'],
+      ]);
+    });
+
     it('busyonly|private: free events stay out, copies are private and titled Busy', async () => {
       world.google.emulator.seedEvents(GOOGLE_MAILBOX, GOOGLE_SOURCE as never);
       const linkId = await insertInteropLink(world, 'google', 'busyonly|private');
