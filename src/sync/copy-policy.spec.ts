@@ -46,6 +46,12 @@ describe('copyDecision', () => {
   it('does not copy a cancelled event', () => {
     expect(copyDecision(source({ status: 'cancelled' }), policy('subject'))).toBe('cancelled');
   });
+  it('copies a cancelled occurrence of a series as a cancellation, even under busyonly', () => {
+    const cancelled = source({ status: 'cancelled', transparency: 'free', occurrenceOf: { seriesId: 'S', originalStart: { allDay: true, date: '2030-01-07' } } });
+    expect(copyDecision(cancelled, policy('busyonly'))).toBe('copy');
+    expect(buildCopy(cancelled, context('subject')).status).toBe('cancelled');
+    expect(buildCopy(source({ status: 'tentative' }), context('subject')).status).toBe('tentative');
+  });
   it('busyonly leaves out free and declined events, and only with the flag', () => {
     expect(copyDecision(source({ transparency: 'free' }), policy('busyonly'))).toBe('excluded-by-policy');
     expect(copyDecision(source({ selfResponse: 'declined' }), policy('busyonly'))).toBe('excluded-by-policy');

@@ -18,7 +18,9 @@ export type CopyDecision = 'copy' | 'is-a-copy' | 'cancelled' | 'excluded-by-pol
  */
 export function copyDecision(event: NormalizedEvent, policy: LinkPolicy): CopyDecision {
   if (event.copyMarker) return 'is-a-copy';
-  if (event.status === 'cancelled') return 'cancelled';
+  // A cancelled occurrence of a series (Google lists them so) travels as a cancellation of the
+  // copy's occurrence; a cancelled series or single event has no copy.
+  if (event.status === 'cancelled') return event.occurrenceOf ? 'copy' : 'cancelled';
   if (policy.busyOnly && (event.transparency === 'free' || event.selfResponse === 'declined')) return 'excluded-by-policy';
   return 'copy';
 }
@@ -44,7 +46,7 @@ export function buildCopy(event: NormalizedEvent, context: CopyContext): Normali
     transparency: event.transparency,
     // Without the flag the copy keeps the source's own visibility: a private event stays private.
     visibility: policy.private ? 'private' : event.visibility,
-    status: event.status === 'tentative' ? 'tentative' : 'confirmed',
+    status: event.status === 'cancelled' && event.occurrenceOf ? 'cancelled' : event.status === 'tentative' ? 'tentative' : 'confirmed',
     organizer: null,
     attendees: [],
     selfResponse: null,

@@ -238,10 +238,24 @@ export class MicrosoftCalendarProvider implements CalendarProvider {
     const occurrenceIdOf = new Map(occurrenceOps.map(({ i }, k) => [i, occurrenceIds[k]]));
 
     const steps: { index: number; step: Omit<BatchStep, 'id'> }[] = [];
+    const cancelledOccurrences = new Map<number, string>();
     operations.forEach((op, index) => {
       try {
         if (op.op === 'delete') steps.push({ index, step: { method: 'DELETE', url: `${prefix}/events/${encodeURIComponent(op.id)}` } });
-        else if (op.op === 'update') steps.push({ index, step: { method: 'PATCH', url: `${prefix}/events/${encodeURIComponent(op.id)}`, body: eventToGraph(op.event, { asOccurrence: op.event.occurrenceOf !== null }) } });
+        else if (op.event.occurrenceOf && op.event.status === 'cancelled') {
+          // Graph cancels one occurrence of a series by deleting it (it then lists it in the master's cancelledOccurrences).
+          const occurrenceId = op.op === 'update' ? op.id : occurrenceIdOf.get(index)!;
+          if (isProviderError(occurrenceId, 'NOT_FOUND')) {
+            // No such occurrence any more: it is cancelled already (a retried write whose answer was lost).
+            // Graph has no id for it any more; the copy's mapping keeps a stand-in (a later delete of it answers 404: done).
+            const { seriesId, originalStart } = op.event.occurrenceOf;
+            results[index] = { ok: true, id: `${seriesId}.cancelled.${originalStart.allDay ? originalStart.date : originalStart.dateTime}` };
+            return;
+          }
+          if (isProviderError(occurrenceId)) throw occurrenceId;
+          steps.push({ index, step: { method: 'DELETE', url: `${prefix}/events/${encodeURIComponent(occurrenceId)}` } });
+          cancelledOccurrences.set(index, occurrenceId);
+        } else if (op.op === 'update') steps.push({ index, step: { method: 'PATCH', url: `${prefix}/events/${encodeURIComponent(op.id)}`, body: eventToGraph(op.event, { asOccurrence: op.event.occurrenceOf !== null }) } });
         else if (op.event.occurrenceOf) {
           const occurrenceId = occurrenceIdOf.get(index)!;
           if (isProviderError(occurrenceId)) throw occurrenceId;
@@ -262,9 +276,11 @@ export class MicrosoftCalendarProvider implements CalendarProvider {
       const op = operations[index];
       if (answer.status >= 200 && answer.status < 300) {
         const json = (answer.body ?? {}) as GraphEventJson;
-        results[index] = { ok: true, id: json.id ?? (op.op === 'create' ? '' : op.id), etag: json['@odata.etag'] };
+        results[index] = { ok: true, id: json.id ?? cancelledOccurrences.get(index) ?? (op.op === 'create' ? '' : op.id), etag: json['@odata.etag'] };
       } else if (op.op === 'delete' && answer.status === 404) {
         results[index] = { ok: true, id: op.id }; // already gone: the delete's goal holds
+      } else if (cancelledOccurrences.has(index) && answer.status === 404) {
+        results[index] = { ok: true, id: cancelledOccurrences.get(index)! }; // already cancelled
       } else {
         results[index] = { ok: false, error: failureOf(answer, `${steps[k].step.method} event`) };
       }

@@ -158,6 +158,26 @@ describe('Microsoft driver writes, faults and errors', () => {
     expect((stored.exceptionOccurrences as { subject: string; start: { dateTime: string } }[]).map((e) => [e.subject, e.start.dateTime])).toEqual([['Standup (late)', '2030-04-02T13:00:00.0000000']]);
   });
 
+  it('cancels an occurrence written as a cancelled occurrence by deleting it; written again (answer lost), it is already done', async () => {
+    const series = { ...event('Standup', 1), recurrence: { rule: 'FREQ=DAILY;COUNT=5', exdates: [] } };
+    const [master] = await p.provider.writeEvents(bob, calendar, [{ op: 'create', key: 's', event: series }]);
+    const seriesId = (master as { id: string }).id;
+    const cancel: WriteOperation = {
+      op: 'create',
+      key: 'c',
+      event: { ...event('Standup', 2), status: 'cancelled', occurrenceOf: { seriesId, originalStart: { allDay: false, dateTime: '2030-04-02T10:00:00', timeZone: 'Europe/Paris' } } },
+    };
+    p.env.emulator.resetRequestCounts();
+    const [first] = await p.provider.writeEvents(bob, calendar, [cancel]);
+    expect(first.ok).toBe(true);
+    expect(p.env.emulator.requestCounts().byEndpoint['DELETE /users/{id}/events/{id}']).toBe(1);
+    const [again] = await p.provider.writeEvents(bob, calendar, [cancel]);
+    expect(again).toEqual({ ok: true, id: `${seriesId}.cancelled.2030-04-02T10:00:00` });
+    expect(p.env.emulator.requestCounts().byEndpoint['DELETE /users/{id}/events/{id}']).toBe(1);
+    const [stored] = p.env.emulator.listStoredEvents(p.tenant.bob.email);
+    expect(stored.cancelledOccurrences).toEqual([`OID.${seriesId}.2030-04-02`]);
+  });
+
   it('refuses a rule Graph cannot hold, per item, without a request', async () => {
     const hourly = { ...event('Hourly', 10), recurrence: { rule: 'FREQ=HOURLY;COUNT=3', exdates: [] } };
     const [result] = await p.provider.writeEvents(bob, calendar, [{ op: 'create', key: 'h', event: hourly }]);
