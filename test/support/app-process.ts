@@ -45,7 +45,8 @@ export function spawnApp(env: Record<string, string | undefined>, timeoutMs = 45
 }
 
 function stopProcess(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  // Already gone (exited, or killed by a signal such as a test's SIGKILL): nothing to wait for.
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolve) => {
     const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
     child.removeAllListeners('exit');

@@ -11,6 +11,9 @@ import { LINK_TASKS, LinkJobPayload, StaleTickPayload, staleTickJobKey, syncJobK
 /** graphile-worker keeps its tables in this schema of the app's database (it migrates it itself). */
 export const WORKER_SCHEMA = 'graphile_worker';
 
+/** How often a replica looks for jobs of dead workers (see WorkerLiveness). */
+const ORPHAN_SWEEP_MS = 15_000;
+
 /** Transient failures (TEMPORARY, RATE_LIMITED) are retried by the queue, with its exponential back-off. */
 const SYNC_MAX_ATTEMPTS = 10;
 
@@ -123,7 +126,7 @@ export class LinkJobQueue implements OnModuleInit, OnApplicationBootstrap, OnApp
 
   /**
    * Releases the jobs of workers whose process died (see WorkerLiveness), so they run again
-   * now. Runs when this replica's worker starts and then every minute; returns the dead ids.
+   * now. Runs when this replica's worker starts and then every 15 s; returns the dead ids.
    */
   async releaseOrphanedJobs(): Promise<string[]> {
     if (!this.liveness || !this.utils) return [];
@@ -173,7 +176,7 @@ export class LinkJobQueue implements OnModuleInit, OnApplicationBootstrap, OnApp
     await this.releaseOrphanedJobs().catch((error: unknown) => this.log.warn(`orphaned jobs: ${String(error)}`));
     this.reaper = setInterval(() => {
       this.releaseOrphanedJobs().catch((error: unknown) => this.log.warn(`orphaned jobs: ${String(error)}`));
-    }, 60_000);
+    }, ORPHAN_SWEEP_MS);
     this.reaper.unref();
   }
 

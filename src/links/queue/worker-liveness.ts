@@ -3,8 +3,8 @@ import type { Pool, PoolClient } from 'pg';
 /** Advisory-lock namespace for worker liveness (two-int form; the tenant mutex uses the bigint form). */
 const LIVENESS_NAMESPACE = 0x4342_4c57; // "CBLW"
 
-/** A job locked this long by a worker that holds no liveness lock is an orphan (covers a worker that just started). */
-const ORPHAN_AFTER_SECONDS = 30;
+/** A job locked this long by a worker that holds no liveness lock is an orphan (covers a worker that just started and is taking its lock). */
+const ORPHAN_AFTER_SECONDS = 5;
 
 /**
  * Which graphile-worker workers are alive, across replicas, without a heartbeat table: each
