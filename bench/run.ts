@@ -1,13 +1,48 @@
 import { runIcsBench, writeIcsResults } from './ics.bench';
+import { runCaldavVsVdirsyncerBench, writeCaldavVsVdirsyncerResults } from './links-caldav-vs-vdirsyncer.bench';
+import { runLinksInitialSyncBench, writeLinksInitialSyncResults } from './links-initial-sync.bench';
 
-/** `npm run bench`: every bench in turn; each writes its figures to bench/results/. */
+const BENCHES: Record<string, () => Promise<void>> = {
+  ics: async () => {
+    const ics = await runIcsBench();
+    writeIcsResults(ics);
+    say(
+      `ics: ${ics.ics.medianRequestsPerSecond.toFixed(0)} req/s (p99 ${ics.ics.medianP99Ms} ms) vs bare ${ics.bare.medianRequestsPerSecond.toFixed(0)} req/s ` +
+        `(p99 ${ics.bare.medianP99Ms} ms): ratio ${(ics.ratio * 100).toFixed(1)} %${ics.meetsTarget ? ' (target ≥ 50 % met)' : ' — below the 50 % target'}`,
+    );
+  },
+  'links-initial-sync': async () => {
+    const result = await runLinksInitialSyncBench();
+    writeLinksInitialSyncResults(result);
+    for (const run of result.runs) {
+      say(
+        `links-initial-sync ${run.label}: ${run.sourceEvents} events in ${(run.wallMs / 1000).toFixed(1)} s, peak RSS ${run.memory.peakRssMb} MB, ` +
+          `${run.writes} writes (${run.result.failed} failed), Graph HTTP ${run.graphRequestsTotal} (budget ${run.graphRequestBudget})` +
+          (run.quotaUtilisation === null ? '' : `, ${run.achievedWritesPerSecond} writes/s = ${(run.quotaUtilisation * 100).toFixed(1)} % of the quota`),
+      );
+    }
+    say(`links-initial-sync targets: ${Object.entries(result.targets).map(([k, v]) => `${k} ${v ? 'met' : 'MISSED'}`).join(', ')}`);
+  },
+  'links-caldav-vs-vdirsyncer': async () => {
+    const result = await runCaldavVsVdirsyncerBench();
+    writeCaldavVsVdirsyncerResults(result);
+    say(
+      `links-caldav-vs-vdirsyncer: ours ${result.medianMs.ours} ms vs vdirsyncer ${result.medianMs.vdirsyncer} ms (medians): ratio ${result.ratio}` +
+        `${result.meetsTarget ? ' (target ≤ 0.5 met)' : ' — above the 0.5 target'}; destinations complete: ${result.allDestinationsComplete}`,
+    );
+  },
+};
+
+function say(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+/** `npm run bench`: every bench in turn; `npm run bench -- <name>…` runs only those. Each writes its figures to bench/results/. */
 async function main(): Promise<void> {
-  const ics = await runIcsBench();
-  writeIcsResults(ics);
-  process.stdout.write(
-    `ics: ${ics.ics.medianRequestsPerSecond.toFixed(0)} req/s (p99 ${ics.ics.medianP99Ms} ms) vs bare ${ics.bare.medianRequestsPerSecond.toFixed(0)} req/s ` +
-      `(p99 ${ics.bare.medianP99Ms} ms): ratio ${(ics.ratio * 100).toFixed(1)} %${ics.meetsTarget ? ' (target ≥ 50 % met)' : ' — below the 50 % target'}\n`,
-  );
+  const asked = process.argv.slice(2);
+  const unknown = asked.filter((name) => !(name in BENCHES));
+  if (unknown.length > 0) throw new Error(`unknown bench ${unknown.join(', ')}; known: ${Object.keys(BENCHES).join(', ')}`);
+  for (const name of asked.length > 0 ? asked : Object.keys(BENCHES)) await BENCHES[name]();
 }
 
 main()

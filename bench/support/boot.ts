@@ -17,7 +17,7 @@ export interface BenchApp {
   close(): Promise<void>;
 }
 
-interface BenchDatabase {
+export interface BenchDatabase {
   url: string;
   close(): Promise<void>;
 }
@@ -40,6 +40,13 @@ export async function bootBenchApp(extraModules: Type<unknown>[] = []): Promise<
       await database.close();
     },
   };
+}
+
+/** A fresh, migrated database (for benches that drive the sync engine without the HTTP app). */
+export async function openMigratedBenchDatabase(): Promise<BenchDatabase> {
+  const database = await openDatabase();
+  await runMigrationsOnce(database.url);
+  return database;
 }
 
 /** BENCH_DATABASE_URL or TEST_DATABASE_URL (a server: a new database is made on it), else an embedded Postgres. */

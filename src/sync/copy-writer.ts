@@ -4,8 +4,12 @@ import type { LinkEventMappingsRepository } from '../database/repositories/link-
 import type { LinkEndpoint } from './link-sync.types';
 import type { PlannedWrite } from './sync-plan';
 
-/** Operations handed to the driver at once; drivers batch (Google 50, Graph 20) and pace inside. */
-export const WRITE_CHUNK_SIZE = 50;
+/**
+ * Operations handed to the driver at once; drivers batch (Google 50, Graph 20) and pace inside.
+ * A multiple of both batch sizes, so that no chunk ends in a part-filled batch (with 50, Graph
+ * sent 20 + 20 + 10: 660 $batch requests for 10,500 writes instead of 525; bench links-initial-sync).
+ */
+export const WRITE_CHUNK_SIZE = 100;
 
 /** Failures that concern the whole link, not one event: the sync stops and the link is marked failed. */
 const WHOLE_LINK_FAILURES: readonly ProviderErrorKind[] = ['AUTH_REVOKED', 'MAILBOX_NOT_FOUND', 'PERMISSION_DENIED', 'QUOTA'];
@@ -77,20 +81,22 @@ export class CopyWriter {
     if (ready.length === 0) return [];
     const results = await this.provider.writeEvents(this.destination.access, this.destination.calendarId, ready.map((entry) => entry.operation));
 
-    const followUps: PlannedWrite[] = [];
     let wholeLinkFailure: ProviderError | null = null;
-    for (const [index, { write }] of ready.entries()) {
-      const result = results[index];
-      if (!result) {
-        this.fail(true);
-        continue;
-      }
-      if (!result.ok && WHOLE_LINK_FAILURES.includes(result.error.kind)) wholeLinkFailure ??= result.error;
-      const followUp = await this.apply(write, result);
-      if (followUp) followUps.push(followUp);
-    }
+    // The rows of one chunk are independent of each other: completed side by side, not one
+    // commit after another (sequential commits were most of a 10,000-event sync's wall time).
+    const followUps = await Promise.all(
+      ready.map(async ({ write }, index) => {
+        const result = results[index];
+        if (!result) {
+          this.fail(true);
+          return null;
+        }
+        if (!result.ok && WHOLE_LINK_FAILURES.includes(result.error.kind)) wholeLinkFailure ??= result.error;
+        return this.apply(write, result);
+      }),
+    );
     if (wholeLinkFailure) throw wholeLinkFailure;
-    return followUps;
+    return followUps.filter((followUp): followUp is PlannedWrite => followUp !== null);
   }
 
   private toOperation(write: PlannedWrite): WriteOperation | null {
