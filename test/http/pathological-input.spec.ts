@@ -122,7 +122,10 @@ describe(`every string input of every route answers within ${ANSWER_BUDGET_MS} m
         `p99 ${percentile(0.99).toFixed(1)} ms, worst ${percentile(1).toFixed(1)} ms\n`,
     );
     expect(timings.filter((r) => r.status >= 500)).toEqual([]);
-    expect(timings.filter((r) => r.cpuMs >= ANSWER_BUDGET_MS)).toEqual([]);
+    // Under the budget by the wall clock or by CPU time: the CPU figure is the whole process's
+    // (the prober and the app's queue poller run here too), the wall clock counts the machine's
+    // other load; a quadratic parse exceeds both by far (it took 15–20 s).
+    expect(timings.filter((r) => Math.min(r.ms, r.cpuMs) >= ANSWER_BUDGET_MS)).toEqual([]);
     expect(timings.filter((r) => r.ms >= HARD_LIMIT_MS)).toEqual([]);
     expect(health.length).toBeGreaterThan(10);
     expect(percentile(0.95)).toBeLessThan(ANSWER_BUDGET_MS);

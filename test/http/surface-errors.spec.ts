@@ -28,6 +28,10 @@ function expectSurfaceShape(path: string, response: JsonResponse): void {
   expect(response.text).not.toMatch(/\bat .+\.(ts|js):\d+/); // no stack traces
 }
 
+/** Links names every failing field at once: the unknown one, then the required ones it lacks. */
+const LINKS_UNKNOWN_FIELD_MESSAGE = 'Validation failed: definitelyNotAField, action, sourceEmail, sourceType, destinationEmail, destinationType';
+const LINKS_WRONG_TYPES_MESSAGE = 'Validation failed: action, sourceEmail, sourceType, destinationEmail, destinationType, sourceTz, destinationTz, policy, tag';
+
 function wrongTypeFor(schema: Schema | undefined): unknown {
   switch (schema?.type) {
     case 'string':
@@ -80,12 +84,21 @@ describe('every route answers bad input with the exact 4xx in its surface shape'
   const resolve = (schema?: Schema): Schema | undefined =>
     schema?.$ref ? schemas[schema.$ref.replace('#/components/schemas/', '')] : schema;
 
-  /** The error code a rejection carries in its surface's shape (admin `code`, ICS `error-code`). */
-  const errorCode = (path: string, response: JsonResponse): string => (path.startsWith('/ics') ? response.body['error-code'] : response.body.code);
-  /** What each surface answers, as status and code, for one kind of bad input. */
-  const expected = (path: string, admin: string, ics: string): { status: number; code: string } => ({ status: 400, code: path.startsWith('/ics') ? ics : admin });
+  /**
+   * What identifies a rejection in its surface's shape: admin `code`, ICS `error-code`, and for
+   * Links (CalendarBridge answers with a message only) the message.
+   */
+  const errorCode = (path: string, response: JsonResponse): string =>
+    path.startsWith('/ics') ? response.body['error-code'] : path.startsWith('/links') ? response.body.message : response.body.code;
+  /** What each surface answers, as status and code, for one kind of bad input (Links: every validation failure is 422). */
+  const expected = (path: string, admin: string, ics: string, links: { status: number; message: string }): { status: number; code: string } => {
+    if (path.startsWith('/links')) return { status: links.status, code: links.message };
+    return { status: 400, code: path.startsWith('/ics') ? ics : admin };
+  };
+  /** The field errors a rejection lists (admin `details`, Links `errors`). */
+  const fieldErrors = (path: string, response: JsonResponse): unknown => (path.startsWith('/links') ? response.body.errors : response.body.details);
 
-  it('checks every route that takes a body: the admin creations and POST /ics', () => {
+  it('checks every route that takes a body: the admin creations, POST /ics and POST /links', () => {
     expect(operations.map((op) => `${op.method} ${op.template}`).sort()).toEqual([
       'POST /admin/tenants',
       'POST /admin/tenants/{tenantId}/api-keys',
@@ -94,13 +107,14 @@ describe('every route answers bad input with the exact 4xx in its surface shape'
       'POST /admin/tenants/{tenantId}/tokens',
       'POST /admin/tenants/{tenantId}/users',
       'POST /ics',
+      'POST /links',
     ]);
   });
 
   it('malformed JSON → 400 BAD_JSON / E1780', async () => {
     for (const op of operations) {
       const response = await http(t.baseUrl, op.method, op.path, { headers: { ...headers, 'content-type': 'application/json' }, body: '{"oops": ' });
-      expect({ route: op.template, status: response.status, code: errorCode(op.path, response) }).toEqual({ route: op.template, ...expected(op.path, 'BAD_JSON', 'E1780') });
+      expect({ route: op.template, status: response.status, code: errorCode(op.path, response) }).toEqual({ route: op.template, ...expected(op.path, 'BAD_JSON', 'E1780', { status: 400, message: 'Request body is not valid JSON' }) });
       expectSurfaceShape(op.path, response);
     }
   });
@@ -108,8 +122,8 @@ describe('every route answers bad input with the exact 4xx in its surface shape'
   it('a JSON array → 400 "must be an object" (VALIDATION_FAILED on body / E1781)', async () => {
     for (const op of operations) {
       const response = await http(t.baseUrl, op.method, op.path, { headers: { ...headers, 'content-type': 'application/json' }, body: '[1,2]' });
-      expect({ route: op.template, status: response.status, code: errorCode(op.path, response) }).toEqual({ route: op.template, ...expected(op.path, 'VALIDATION_FAILED', 'E1781') });
-      if (!op.path.startsWith('/ics')) expect(response.body.details).toEqual([{ field: 'body', message: 'request body must be a JSON object' }]);
+      expect({ route: op.template, status: response.status, code: errorCode(op.path, response) }).toEqual({ route: op.template, ...expected(op.path, 'VALIDATION_FAILED', 'E1781', { status: 422, message: 'Validation failed: body' }) });
+      if (!op.path.startsWith('/ics')) expect(fieldErrors(op.path, response)).toEqual([{ field: 'body', message: 'request body must be a JSON object' }]);
       expectSurfaceShape(op.path, response);
     }
   });
@@ -118,7 +132,7 @@ describe('every route answers bad input with the exact 4xx in its surface shape'
     for (const op of operations) {
       for (const body of ['"text"', '42', 'null']) {
         const response = await http(t.baseUrl, op.method, op.path, { headers: { ...headers, 'content-type': 'application/json' }, body });
-        expect({ route: op.template, body, status: response.status, code: errorCode(op.path, response) }).toEqual({ route: op.template, body, ...expected(op.path, 'BODY_NOT_OBJECT', 'E1781') });
+        expect({ route: op.template, body, status: response.status, code: errorCode(op.path, response) }).toEqual({ route: op.template, body, ...expected(op.path, 'BODY_NOT_OBJECT', 'E1781', { status: 400, message: 'Request body must be a JSON object' }) });
         expectSurfaceShape(op.path, response);
       }
     }
@@ -127,9 +141,9 @@ describe('every route answers bad input with the exact 4xx in its surface shape'
   it('unknown fields → 400 naming the field (VALIDATION_FAILED / E1783)', async () => {
     for (const op of operations) {
       const response = await http(t.baseUrl, op.method, op.path, { headers, json: { definitelyNotAField: true } });
-      expect({ route: op.template, status: response.status, code: errorCode(op.path, response) }).toEqual({ route: op.template, ...expected(op.path, 'VALIDATION_FAILED', 'E1783') });
+      expect({ route: op.template, status: response.status, code: errorCode(op.path, response) }).toEqual({ route: op.template, ...expected(op.path, 'VALIDATION_FAILED', 'E1783', { status: 422, message: LINKS_UNKNOWN_FIELD_MESSAGE }) });
       if (op.path.startsWith('/ics')) expect(response.body['error-info']).toBe("Unknown field 'definitelyNotAField'.");
-      else expect(response.body.details).toContainEqual({ field: 'definitelyNotAField', message: 'property definitelyNotAField should not exist' });
+      else expect(fieldErrors(op.path, response)).toContainEqual({ field: 'definitelyNotAField', message: 'property definitelyNotAField should not exist' });
       expectSurfaceShape(op.path, response);
     }
   });
@@ -139,7 +153,7 @@ describe('every route answers bad input with the exact 4xx in its surface shape'
       const properties = resolve(op.schema)?.properties ?? {};
       const body = Object.fromEntries(Object.entries(properties).map(([name, schema]) => [name, wrongTypeFor(resolve(schema))]));
       const response = await http(t.baseUrl, op.method, op.path, { headers, json: body });
-      expect({ route: op.template, status: response.status, code: errorCode(op.path, response) }).toEqual({ route: op.template, ...expected(op.path, 'VALIDATION_FAILED', 'E1720') });
+      expect({ route: op.template, status: response.status, code: errorCode(op.path, response) }).toEqual({ route: op.template, ...expected(op.path, 'VALIDATION_FAILED', 'E1720', { status: 422, message: LINKS_WRONG_TYPES_MESSAGE }) });
       expectSurfaceShape(op.path, response);
     }
   });
