@@ -185,6 +185,19 @@ describe('Microsoft driver writes, faults and errors', () => {
     expect(graphRequests(p)).toHaveLength(0);
   });
 
+  it('a real Calendars.Read grant writing: the strict emulator refuses and the driver says PERMISSION_DENIED, reads still work', async () => {
+    const granted = p.env.emulator.issueToken({ clientId: p.tenant.clientId, mailbox: p.tenant.bob.email, scopes: ['Calendars.Read', 'User.Read', 'offline_access'] });
+    const readOnly: CalendarAccess = {
+      mailbox: p.tenant.bob.email,
+      credentials: { kind: 'microsoft-oauth', refreshToken: granted.refresh_token as string, accessToken: granted.access_token, accessTokenExpiresAt: Date.now() + 3_600_000 },
+    };
+    const [result] = await p.provider.writeEvents(readOnly, calendar, [{ op: 'create', key: 'read-only', event: event('Denied', 12) }]);
+    expect(result.ok ? 'ok' : [result.error.kind, result.error.status, result.error.providerCode]).toEqual(['PERMISSION_DENIED', 403, 'ErrorAccessDenied']);
+    expect(p.env.emulator.listStoredEvents(p.tenant.bob.email).filter((e) => e.subject === 'Denied')).toEqual([]);
+    const listing = await p.provider.listEvents(readOnly, calendar, { start: '2030-04-01T00:00:00Z', end: '2030-05-01T00:00:00Z' });
+    expect(listing.events).toEqual([]);
+  });
+
   it('maps Graph 403 ErrorAccessDenied (a Calendars.Read grant writing) to PERMISSION_DENIED per item', async () => {
     p.env.emulator.injectFault({
       status: 403, count: 1, match: { method: 'POST', pathIncludes: '/events' },
