@@ -4,31 +4,20 @@ import { buildCopy } from './copy-policy';
 import { contentHash } from './content-hash';
 import { parsePolicy } from './link-policy';
 import { MappingState, planSync, PlannedWrite, SourceSnapshot } from './sync-plan';
+import { normalizedEvent } from '../../test/support/normalized-event';
 
 const parsed = parsePolicy('subject|busyonly');
 if (!parsed.ok) throw new Error('policy');
 const context = { linkId: 'L', policy: parsed.policy, tag: null, sourceTimeZone: 'UTC' };
 
 function event(id: string, overrides: Partial<NormalizedEvent> = {}): NormalizedEvent {
-  return {
+  return normalizedEvent({
     id,
     title: id,
-    description: null,
-    location: null,
     start: { allDay: false, dateTime: '2026-12-01T09:00:00', timeZone: 'UTC' },
     end: { allDay: false, dateTime: '2026-12-01T10:00:00', timeZone: 'UTC' },
-    recurrence: null,
-    occurrenceOf: null,
-    transparency: 'busy',
-    visibility: 'default',
-    status: 'confirmed',
-    organizer: null,
-    attendees: [],
-    selfResponse: null,
-    onlineMeetingUrl: null,
-    copyMarker: null,
     ...overrides,
-  };
+  });
 }
 const series = (id: string) => event(id, { recurrence: { rule: 'FREQ=WEEKLY', exdates: [] } });
 const occurrence = (seriesId: string, key: string) =>

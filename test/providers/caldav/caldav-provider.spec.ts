@@ -1,6 +1,7 @@
 import { CalendarAccess, NormalizedEvent } from '../../../src/providers/calendar-provider';
 import { CaldavCalendarProvider, DEFAULT_CALDAV_OPTIONS, uidForKey } from '../../../src/providers/caldav/caldav-calendar.provider';
 import { ProviderError } from '../../../src/providers/provider-errors';
+import { normalizedEvent } from '../../support/normalized-event';
 import { createRadicaleCalendar, isRadicaleAvailable, RadicaleCalendar, RunningRadicale, startRadicale } from '../../support/radicale';
 
 const describeIfRadicale = isRadicaleAvailable() || process.env.CI === 'true' ? describe : describe.skip;
@@ -31,24 +32,13 @@ const UTC_EVENT = vcalendar(['BEGIN:VEVENT', 'UID:utc-1', 'DTSTAMP:20261101T0000
 const OUT_OF_WINDOW = vcalendar(['BEGIN:VEVENT', 'UID:old-1', 'DTSTAMP:20261101T000000Z', 'DTSTART:20250101T090000Z', 'DTEND:20250101T100000Z', 'SUMMARY:Old', 'END:VEVENT'].join('\r\n'));
 
 function baseEvent(overrides: Partial<NormalizedEvent> = {}): NormalizedEvent {
-  return {
+  return normalizedEvent({
     title: 'Copy',
-    description: null,
-    location: null,
     start: { allDay: false, dateTime: '2026-12-01T09:00:00', timeZone: 'America/New_York' },
     end: { allDay: false, dateTime: '2026-12-01T10:00:00', timeZone: 'America/New_York' },
-    recurrence: null,
-    occurrenceOf: null,
-    transparency: 'busy',
-    visibility: 'default',
-    status: 'confirmed',
-    organizer: null,
-    attendees: [],
-    selfResponse: null,
-    onlineMeetingUrl: null,
     copyMarker: { linkId: 'link-1', sourceEventId: 'src-1' },
     ...overrides,
-  };
+  });
 }
 
 describeIfRadicale('CalDAV driver against a real Radicale', () => {

@@ -3,29 +3,13 @@ import { isProviderError, ProviderError } from '../../../src/providers/provider-
 import { GoogleCalendarProvider, type GoogleDriverOptions } from '../../../src/providers/google/google-calendar.provider';
 import { googleEventIdForKey } from '../../../src/providers/google/google-event-ids';
 import { CAL_SCOPE, delegatedAccess, type DriverHarness, FAST_RETRY, FULL_PAGES, READONLY_SCOPE, startDriverHarness, virtualClock } from './google-driver-harness';
+import { normalizedEvent } from '../../support/normalized-event';
 
 const ALICE = 'alice@example.com';
 const WINDOW = { start: '2030-01-01T00:00:00Z', end: '2031-01-01T00:00:00Z' };
 
 function baseEvent(overrides: Partial<NormalizedEvent> = {}): NormalizedEvent {
-  return {
-    title: 'Planning',
-    description: null,
-    location: null,
-    start: { allDay: false, dateTime: '2030-03-04T09:00:00', timeZone: 'Europe/Berlin' },
-    end: { allDay: false, dateTime: '2030-03-04T10:00:00', timeZone: 'Europe/Berlin' },
-    recurrence: null,
-    occurrenceOf: null,
-    transparency: 'busy',
-    visibility: 'default',
-    status: 'confirmed',
-    organizer: null,
-    attendees: [],
-    selfResponse: null,
-    onlineMeetingUrl: null,
-    copyMarker: null,
-    ...overrides,
-  };
+  return normalizedEvent({ title: 'Planning', ...overrides });
 }
 
 async function kindOf(promise: Promise<unknown>): Promise<string> {
