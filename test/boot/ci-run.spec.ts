@@ -66,4 +66,11 @@ describe('.ci/run tells the truth in its closing line', () => {
     expect(run.output).toContain('production smoke test failed (the tests themselves passed)');
     expect(run.lastLine).toBe('tests: 12 passed, 1 failed, 0 skipped');
   });
+
+  it('npm test exiting 0 without a Jest summary is a failure, not "0 passed"', () => {
+    const run = runCi({ testOutput: 'something printed, no summary\n', testStatus: 0 });
+    expect(run.status).toBe(1);
+    expect(run.output).toContain('npm test exited 0 but no test passed (no Jest summary in its output)');
+    expect(run.lastLine).toBe('tests: 0 passed, 1 failed, 0 skipped');
+  });
 });
