@@ -5,28 +5,8 @@ import { DomainException } from '../common/errors/domain.exception';
 import { ErrorCode } from '../common/errors/error-codes';
 import { ApiKeyGuard, ApiKeyHeaders } from '../tenancy/guards/api-key.guard';
 import { CurrentPrincipal, Principal } from '../tenancy/principal';
-import { LinkQueuedView, LinkRequestDto, LinkView } from './dto/links.dto';
+import { LinkQueuedView, LinkRequestDto, LinkView, SEED_ADD_EXAMPLE, SEED_DELETE_EXAMPLE } from './dto/links.dto';
 import { LinksService } from './links.service';
-
-const SEED_ADD_EXAMPLE = {
-  action: 'add',
-  sourceEmail: 'tester@managelegalspend.com',
-  sourceType: 'google',
-  sourceTz: 'America/Chicago',
-  destinationEmail: 'pradeepg@tzv1w.onmicrosoft.com',
-  destinationTz: 'America/Chicago',
-  destinationType: 'ms',
-  tag: '(from mls)',
-  policy: 'subject|description|contact|location',
-};
-
-const SEED_DELETE_EXAMPLE = {
-  action: 'delete',
-  sourceEmail: 'tester@managelegalspend.com',
-  sourceType: 'google',
-  destinationEmail: 'pradeepg@tzv1w.onmicrosoft.com',
-  destinationType: 'ms',
-};
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -46,24 +46,5 @@ export async function createLinksTenant(
   return { ...tenant, credentials };
 }
 
-/** The seed's add example, verbatim. */
-export const SEED_ADD = {
-  action: 'add',
-  sourceEmail: 'tester@managelegalspend.com',
-  sourceType: 'google',
-  sourceTz: 'America/Chicago',
-  destinationEmail: 'pradeepg@tzv1w.onmicrosoft.com',
-  destinationTz: 'America/Chicago',
-  destinationType: 'ms',
-  tag: '(from mls)',
-  policy: 'subject|description|contact|location',
-};
-
-/** The seed's delete example, verbatim. */
-export const SEED_DELETE = {
-  action: 'delete',
-  sourceEmail: 'tester@managelegalspend.com',
-  sourceType: 'google',
-  destinationEmail: 'pradeepg@tzv1w.onmicrosoft.com',
-  destinationType: 'ms',
-};
+/** The seed's add and delete examples, verbatim (the same objects the OpenAPI document shows). */
+export { SEED_ADD_EXAMPLE as SEED_ADD, SEED_DELETE_EXAMPLE as SEED_DELETE } from '../../src/links/dto/links.dto';

@@ -96,3 +96,25 @@ export class LinkView {
   @ApiProperty({ type: String, format: 'date-time' })
   createdAt: string;
 }
+
+/** The seed's add example (seed 000), verbatim: the OpenAPI example and the tests' fixture. */
+export const SEED_ADD_EXAMPLE = {
+  action: 'add',
+  sourceEmail: 'tester@managelegalspend.com',
+  sourceType: 'google',
+  sourceTz: 'America/Chicago',
+  destinationEmail: 'pradeepg@tzv1w.onmicrosoft.com',
+  destinationTz: 'America/Chicago',
+  destinationType: 'ms',
+  tag: '(from mls)',
+  policy: 'subject|description|contact|location',
+};
+
+/** The seed's delete example, verbatim. */
+export const SEED_DELETE_EXAMPLE = {
+  action: 'delete',
+  sourceEmail: 'tester@managelegalspend.com',
+  sourceType: 'google',
+  destinationEmail: 'pradeepg@tzv1w.onmicrosoft.com',
+  destinationType: 'ms',
+};

@@ -13,6 +13,7 @@ import {
   parseExdateLine,
   toGoogleEvent,
 } from './google-event.mapper';
+import { normalizedEvent } from '../../../test/support/normalized-event';
 
 /** What Google answers for an event written as `body`: dateTime rendered with an offset in `zone`. */
 function renderedByGoogle(body: GoogleEvent, zone: string): GoogleEvent {
@@ -32,23 +33,7 @@ function asListed(event: NormalizedEvent, body: GoogleEvent): GoogleEvent {
   };
 }
 
-const base: NormalizedEvent = {
-  title: 'Review',
-  description: null,
-  location: null,
-  start: { allDay: false, dateTime: '2030-03-04T09:00:00', timeZone: 'Europe/Berlin' },
-  end: { allDay: false, dateTime: '2030-03-04T10:00:00', timeZone: 'Europe/Berlin' },
-  recurrence: null,
-  occurrenceOf: null,
-  transparency: 'busy',
-  visibility: 'default',
-  status: 'confirmed',
-  organizer: null,
-  attendees: [],
-  selfResponse: null,
-  onlineMeetingUrl: null,
-  copyMarker: null,
-};
+const base: NormalizedEvent = normalizedEvent({ title: 'Review' });
 
 describe('Google event mapper', () => {
   const context = { calendarTimeZone: 'America/New_York' };

@@ -3,29 +3,14 @@ import type { CalendarAccess, NormalizedEvent, WriteResult } from '../../../src/
 import { GoogleCalendarProvider } from '../../../src/providers/google/google-calendar.provider';
 import { writableEvent, writableFields } from '../normalized-event.arbitrary';
 import { delegatedAccess, type DriverHarness, FAST_RETRY, startDriverHarness, virtualClock } from './google-driver-harness';
+import { normalizedEvent } from '../../support/normalized-event';
 
 const ALICE = 'alice@example.com';
 const WINDOW = { start: '2030-01-01T00:00:00Z', end: '2031-01-01T00:00:00Z' };
 const BERLIN = 'Europe/Berlin';
 
-const event = (overrides: Partial<NormalizedEvent>): NormalizedEvent => ({
-  title: '',
-  description: null,
-  location: null,
-  start: { allDay: true, date: '2030-01-01' },
-  end: { allDay: true, date: '2030-01-02' },
-  recurrence: null,
-  occurrenceOf: null,
-  transparency: 'busy',
-  visibility: 'default',
-  status: 'confirmed',
-  organizer: null,
-  attendees: [],
-  selfResponse: null,
-  onlineMeetingUrl: null,
-  copyMarker: null,
-  ...overrides,
-});
+const event = (overrides: Partial<NormalizedEvent>): NormalizedEvent =>
+  normalizedEvent({ title: '', start: { allDay: true, date: '2030-01-01' }, end: { allDay: true, date: '2030-01-02' }, ...overrides });
 
 const at = (dateTime: string, timeZone = BERLIN) => ({ allDay: false as const, dateTime, timeZone });
 
