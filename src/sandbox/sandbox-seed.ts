@@ -1,4 +1,6 @@
 import { AppConfig } from '../common/config/app-config';
+// The product's own clients: the drivers use the same values to reach the emulators (common/config).
+import { SANDBOX_GOOGLE_OAUTH_CLIENT, SANDBOX_MICROSOFT_OAUTH_CLIENT } from '../common/config/sandbox-clients';
 import { GoogleEmulatorOptions } from './google/google-emulator';
 import { MicrosoftEmulatorOptions } from './microsoft/microsoft-emulator';
 import { DEMO_ORGANISATION } from './demo/demo-organisation';
@@ -10,10 +12,7 @@ import { DEMO_ORGANISATION } from './demo/demo-organisation';
  * emulator. The demo organisation's delegation credentials are added at boot
  * (SandboxDemoService), since their secrets live sealed in the database.
  */
-export const SANDBOX_GOOGLE_CLIENT = {
-  clientId: 'calendar-bridge-sandbox.apps.googleusercontent.com',
-  clientSecret: 'sandbox-google-client-secret',
-};
+export const SANDBOX_GOOGLE_CLIENT = { ...SANDBOX_GOOGLE_OAUTH_CLIENT };
 
 export const SANDBOX_GOOGLE_MAILBOXES = [
   { email: 'ann@acme.test', displayName: 'Ann Example', timeZone: 'America/New_York' },
@@ -23,9 +22,9 @@ export const SANDBOX_GOOGLE_MAILBOXES = [
 ];
 
 export const SANDBOX_MICROSOFT_APP = {
-  clientId: '6f1c6f7e-0000-4000-8000-ca1e0da7b71d',
-  clientSecret: 'sandbox-microsoft-client-secret',
-  tenantId: 'contoso.test',
+  clientId: SANDBOX_MICROSOFT_OAUTH_CLIENT.clientId,
+  clientSecret: SANDBOX_MICROSOFT_OAUTH_CLIENT.clientSecret,
+  tenantId: SANDBOX_MICROSOFT_OAUTH_CLIENT.tenant,
 };
 
 /** One emulated Entra ID directory holds both demo Microsoft domains. */
