@@ -10,6 +10,7 @@ import { PRODUCTION_ENDPOINTS } from '../../src/providers/provider-endpoints';
 import { ProviderRegistry } from '../../src/providers/provider-registry';
 import { providerEndpoints } from '../../src/providers/providers.module';
 import { GoogleEmulator } from '../../src/sandbox/google/google-emulator';
+import { MicrosoftEmulator } from '../../src/sandbox/microsoft/microsoft-emulator';
 import { SANDBOX_GOOGLE_CLIENT, SANDBOX_MICROSOFT_APP } from '../../src/sandbox/sandbox-seed';
 import { testEnv } from '../support/app';
 import { createTestDatabase, type TestDatabase } from '../support/database';
@@ -53,8 +54,11 @@ describe('ProvidersModule in sandbox mode: the Google driver reaches the mounted
       credentials: { kind: 'microsoft-app' as const, tenantId: SANDBOX_MICROSOFT_APP.tenantId, clientId: SANDBOX_MICROSOFT_APP.clientId, clientSecret: SANDBOX_MICROSOFT_APP.clientSecret },
     };
     const mailbox = await app.get(ProviderRegistry).get('microsoft').resolveMailbox(access);
-    expect(mailbox.mailbox).toBe('carol@contoso.test');
-    expect(mailbox.primaryCalendarId.length).toBeGreaterThan(0);
+    // The default calendar is where the emulator puts an event seeded without one.
+    const emulator = app.get(MicrosoftEmulator);
+    const seeded = emulator.seedEvent('carol@contoso.test', { subject: 'Probe', start: { dateTime: '2030-01-01T10:00:00', timeZone: 'UTC' }, end: { dateTime: '2030-01-01T11:00:00', timeZone: 'UTC' } });
+    const stored = emulator.listStoredEvents('carol@contoso.test').find((event) => event.id === seeded.id);
+    expect({ mailbox: mailbox.mailbox, primaryCalendarId: mailbox.primaryCalendarId }).toEqual({ mailbox: 'carol@contoso.test', primaryCalendarId: stored?.calendarId });
   });
 
   it("uses the sandbox's own OAuth client: a user grant of a demo mailbox lists its calendars through /sandbox/google", async () => {
