@@ -79,7 +79,14 @@ interface RecordedResults {
 
 const FOLDERS = ['src/tenancy', 'src/ics'];
 const RESULTS_DIR = join(__dirname, '..', '..', 'bench', 'results');
-const TOOL = 'StrykerJS 10 (jest runner, perTest coverage, TypeScript checker, static mutants ignored)';
+/** How the run was made, from the same variables stryker.config.mjs reads. */
+function toolDescription(): string {
+  const checker = process.env.MUTATION_TYPECHECK === '0' ? 'no type checker (MUTATION_TYPECHECK=0)' : 'TypeScript checker';
+  return `StrykerJS 10 (jest runner, perTest coverage, ${checker}, static mutants ignored)`;
+}
+
+/** mutation.md keeps its hand-written notes: everything from this heading on survives a rewrite. */
+const NOTES_HEADING = '## Reading these figures';
 
 /**
  * Reads Stryker's JSON report and summarises it per folder and per file. With `record`, the
@@ -105,13 +112,24 @@ export function writeMutationResults(reportPath: string, minutes: number, record
     folders[folder] = { measuredAt, tests, durationMinutes: Math.round(minutes * 10) / 10, ...countMutants(statuses) };
   }
   const total = sumCounts(Object.values(folders));
-  const results: RecordedResults = { tool: TOOL, total, folders, files };
+  const results: RecordedResults = { tool: toolDescription(), total, folders, files };
   const markdown = toMarkdown(results);
   if (record) {
+    const notes = readNotes();
     writeFileSync(join(RESULTS_DIR, 'mutation.json'), `${JSON.stringify(results, null, 2)}\n`);
-    writeFileSync(join(RESULTS_DIR, 'mutation.md'), markdown);
+    writeFileSync(join(RESULTS_DIR, 'mutation.md'), notes ? `${markdown}\n${notes}` : markdown);
   }
   return markdown;
+}
+
+function readNotes(): string | undefined {
+  try {
+    const text = readFileSync(join(RESULTS_DIR, 'mutation.md'), 'utf8');
+    const at = text.indexOf(NOTES_HEADING);
+    return at < 0 ? undefined : text.slice(at);
+  } catch {
+    return undefined;
+  }
 }
 
 function readPrevious(): RecordedResults | undefined {

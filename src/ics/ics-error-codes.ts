@@ -126,6 +126,7 @@ export function icsErrorByCode(code: string): IcsErrorDefinition | undefined {
 
 /** The table as Markdown, for the OpenAPI description (docs/ics.md carries the same rows). */
 export function icsErrorTableMarkdown(): string {
+  // Stryker disable next-line StringLiteral: equivalent today — no message contains '|' (the escape guards a future one); docs/ics.md and its spec pin every row.
   const rows = Object.values(ICS_ERRORS).map((d) => `| ${d.code} | ${d.status} | ${d.message.replace(/\|/g, '\\|')} |`);
   return ['| error-code | HTTP status | error-info |', '|---|---|---|', ...rows].join('\n');
 }

@@ -91,6 +91,26 @@ describe('ICS optional fields, exactly', () => {
     });
   });
 
+  it('null means "not given" for the alarm and the attendees', () => {
+    const request = accepted({ 'event-alarm-minutes': null, 'event-attendees': null });
+    expect(request.alarmMinutes).toBeUndefined();
+    expect(request.attendees).toEqual([]);
+  });
+
+  it('a blank attendee entry is dropped before the length and address checks', () => {
+    expect(accepted({ 'event-attendees': ['pam@example.com', '   ', `${' '.repeat(1000)}jim@example.com `] }).attendees).toEqual([
+      { email: 'pam@example.com' },
+      { email: 'jim@example.com' },
+    ]);
+    // Any over-long entry is E1737, wherever it is in the list (not E1759 from parsing it).
+    expect(code({ 'event-attendees': ['pam@example.com', `${'x'.repeat(1001)}@example.com`] })).toBe('E1737');
+  });
+
+  it('a blank organizer name is no name: the length limit applies to the e-mail alone', () => {
+    expect(accepted({ 'event-organizer': { email: 'pam@example.com', name: ' '.repeat(995) } }).organizer).toEqual({ email: 'pam@example.com' });
+    expect(accepted({ 'event-organizer': { email: 'pam@example.com', name: null } }).organizer).toEqual({ email: 'pam@example.com' });
+  });
+
   it('names unknown fields, actions and zones, cut at 64 characters', () => {
     expect(refusal({ ['f'.repeat(64)]: 1 })).toEqual({ code: 'E1783', message: `Unknown field '${'f'.repeat(64)}'.` });
     expect(refusal({ ['f'.repeat(65)]: 1 })).toEqual({ code: 'E1783', message: `Unknown field '${'f'.repeat(64)}…'.` });
@@ -113,5 +133,22 @@ describe('queryToRequestBody (the GET link form)', () => {
     expect(queryToRequestBody({ 'all-day-event': 'True', 'event-attendees': 'a@example.com' })).toEqual({ 'all-day-event': true, 'event-attendees': ['a@example.com'] });
     expect(queryToRequestBody({ 'all-day-event': 'maybe', 'event-alarm-minutes': '1234567890' })).toEqual({ 'all-day-event': 'maybe', 'event-alarm-minutes': '1234567890' });
     expect(queryToRequestBody({ 'event-attendees': [['nested']] })).toEqual({ 'event-attendees': [['nested']] });
+  });
+
+  it('leaves values that are not plain text as they came, for the type checks', () => {
+    // A mixed list (qs turns `a[x]=1` into an object) is not split: E1758 follows.
+    const mixed = ['a@example.com', { x: '1' }];
+    expect(queryToRequestBody({ 'event-attendees': mixed })).toEqual({ 'event-attendees': mixed });
+    // A repeated scalar parameter arrives as an array and is not read as text.
+    expect(queryToRequestBody({ 'all-day-event': ['true', 'false'], 'event-alarm-minutes': ['5'] })).toEqual({
+      'all-day-event': ['true', 'false'],
+      'event-alarm-minutes': ['5'],
+    });
+    // Only the alarm is read as a number, only all-day-event as a boolean.
+    expect(queryToRequestBody({ 'event-title': '42', 'event-location': 'true', 'event-description': ' 7 ' })).toEqual({
+      'event-title': '42',
+      'event-location': 'true',
+      'event-description': ' 7 ',
+    });
   });
 });

@@ -38,9 +38,11 @@ export function parsePerson(text: string): Person | undefined {
  */
 function splitNameAndAddress(text: string): { name?: string; address: string } {
   if (!text.endsWith('>')) return { address: text };
+  // Stryker disable next-line ArithmeticOperator: equivalent — the text ends with '>', so searching from length - 2 or from any later position finds the same '<'.
   const open = text.lastIndexOf('<', text.length - 2);
   if (open < 0) return { address: text };
   const address = text.slice(open + 1, -1);
+  // Stryker disable next-line ConditionalExpression: equivalent — an address holding '>' is never a valid e-mail, and neither is the whole text (it holds '<'): both answer undefined.
   if (address.includes('>')) return { address: text };
   return { name: text.slice(0, open).trimEnd(), address };
 }

@@ -8,6 +8,18 @@ describe('parseRecurrenceRule', () => {
     ['FREQ=DAILY;UNTIL=20251231T235959Z', 'FREQ=DAILY;UNTIL=20251231T235959Z'],
     ['FREQ=YEARLY;BYWEEKNO=20;BYDAY=MO', 'FREQ=YEARLY;BYWEEKNO=20;BYDAY=MO'],
     ['FREQ=MONTHLY;BYMONTHDAY=-1,15', 'FREQ=MONTHLY;BYMONTHDAY=-1,15'],
+    ['  RRULE:FREQ=DAILY  ', 'FREQ=DAILY'],
+    ['FREQ=MONTHLY;BYMONTHDAY=+1,-31', 'FREQ=MONTHLY;BYMONTHDAY=+1,-31'],
+    ['FREQ=WEEKLY;BYDAY=MO,TU', 'FREQ=WEEKLY;BYDAY=MO,TU'],
+    // BYSETPOS with each of the parts it can select from.
+    ['FREQ=MINUTELY;BYSECOND=0,60;BYSETPOS=1', 'FREQ=MINUTELY;BYSECOND=0,60;BYSETPOS=1'],
+    ['FREQ=HOURLY;BYMINUTE=59;BYSETPOS=-1', 'FREQ=HOURLY;BYMINUTE=59;BYSETPOS=-1'],
+    ['FREQ=DAILY;BYHOUR=0,23;BYSETPOS=2', 'FREQ=DAILY;BYHOUR=0,23;BYSETPOS=2'],
+    ['FREQ=WEEKLY;BYDAY=MO;BYSETPOS=1', 'FREQ=WEEKLY;BYDAY=MO;BYSETPOS=1'],
+    ['FREQ=MONTHLY;BYMONTHDAY=1;BYSETPOS=1', 'FREQ=MONTHLY;BYMONTHDAY=1;BYSETPOS=1'],
+    ['FREQ=YEARLY;BYYEARDAY=366;BYSETPOS=1', 'FREQ=YEARLY;BYYEARDAY=366;BYSETPOS=1'],
+    ['FREQ=YEARLY;BYWEEKNO=53;BYSETPOS=1', 'FREQ=YEARLY;BYWEEKNO=53;BYSETPOS=1'],
+    ['FREQ=YEARLY;BYMONTH=12;BYSETPOS=1', 'FREQ=YEARLY;BYMONTH=12;BYSETPOS=1'],
   ])('accepts %s', (text, formatted) => {
     const rule = parseRecurrenceRule(text);
     expect(rule).toBeDefined();
@@ -37,6 +49,22 @@ describe('parseRecurrenceRule', () => {
     'FREQ=DAILY;COUNT=1=2',
     'FREQ=DAILY;',
     `FREQ=DAILY;BYMONTHDAY=${'1,'.repeat(300)}1`,
+    // RRULE: is a prefix, not something removed anywhere.
+    'FREQ=RRULE:DAILY',
+    // Every list item is checked, and numbers are whole, unpadded and in range.
+    'FREQ=DAILY;BYHOUR=9,24',
+    'FREQ=DAILY;BYHOUR=1.5',
+    'FREQ=DAILY;BYHOUR=+1',
+    'FREQ=DAILY;BYHOUR= 9',
+    'FREQ=DAILY;BYHOUR=9 ;COUNT=2',
+    'FREQ=DAILY;BYHOUR=009',
+    'FREQ=MONTHLY;BYMONTHDAY= 1',
+    'FREQ=MONTHLY;BYMONTHDAY=1 ;COUNT=2',
+    'FREQ=MONTHLY;BYMONTHDAY=0',
+    'FREQ=MONTHLY;BYMONTHDAY=1.5',
+    'FREQ=YEARLY;BYYEARDAY=+0367',
+    // A numbered weekday anywhere in the list needs MONTHLY or YEARLY.
+    'FREQ=WEEKLY;BYDAY=MO,1TU',
   ])('refuses %j', (text) => {
     expect(parseRecurrenceRule(text)).toBeUndefined();
   });
