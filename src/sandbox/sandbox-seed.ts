@@ -1,4 +1,5 @@
 import { AppConfig } from '../common/config/app-config';
+import { connectionRedirectUri } from '../common/config/connection-redirect';
 // The product's own clients: the drivers use the same values to reach the emulators (common/config).
 import { SANDBOX_GOOGLE_OAUTH_CLIENT, SANDBOX_MICROSOFT_OAUTH_CLIENT } from '../common/config/sandbox-clients';
 import { GoogleEmulatorOptions } from './google/google-emulator';
@@ -41,27 +42,28 @@ export const SANDBOX_MICROSOFT_MAILBOXES = [
   { email: 'pradeepg@tzv1w.onmicrosoft.com', displayName: 'Pradeep G', timeZone: 'America/Chicago', tenantId: SANDBOX_MICROSOFT_DIRECTORY.tenantId },
 ];
 
-export function googleSandboxOptions(config: AppConfig): GoogleEmulatorOptions {
+export function googleSandboxOptions(config: Pick<AppConfig, 'connections'>): GoogleEmulatorOptions {
   return {
     clients: [
       {
         ...SANDBOX_GOOGLE_CLIENT,
         name: 'Calendar Bridge (sandbox)',
-        redirectUris: [`${config.publicBaseUrl}/api/v1/crm/calendar/connections/google/callback`],
+        // The SPA route the browser comes back to (CONNECTIONS_REDIRECT_URI), as a real client registers it.
+        redirectUris: [connectionRedirectUri(config, 'google')],
       },
     ],
     mailboxes: SANDBOX_GOOGLE_MAILBOXES,
   };
 }
 
-export function microsoftSandboxOptions(config: AppConfig): MicrosoftEmulatorOptions {
+export function microsoftSandboxOptions(config: Pick<AppConfig, 'connections'>): MicrosoftEmulatorOptions {
   return {
     directories: [SANDBOX_MICROSOFT_DIRECTORY],
     apps: [
       {
         ...SANDBOX_MICROSOFT_APP,
         displayName: 'Calendar Bridge (sandbox)',
-        redirectUris: [`${config.publicBaseUrl}/api/v1/crm/calendar/connections/outlook/callback`],
+        redirectUris: [connectionRedirectUri(config, 'outlook')],
         // The emulator enforces Graph's permissions: what the product's Outlook driver uses.
         delegatedPermissions: ['User.Read', 'Calendars.ReadWrite', 'MailboxSettings.Read'],
         appRoles: ['Calendars.ReadWrite', 'User.Read.All', 'MailboxSettings.Read'],

@@ -187,6 +187,12 @@ describe('sandbox demo organisation', () => {
       expect(tenants.filter((t) => t.name === DEMO_ORGANISATION.name)).toHaveLength(1);
       expect((await http<unknown[]>(second.baseUrl, 'GET', `/admin/tenants/${demo.tenant.id}/delegation-credentials`, admin)).body).toHaveLength(2);
       expect((await http<unknown[]>(second.baseUrl, 'GET', `/admin/tenants/${demo.tenant.id}/api-keys`, admin)).body).toHaveLength(1);
+      // The CRM users who try Connections (README), once each.
+      const users = (await http<{ externalId: string; email: string }[]>(second.baseUrl, 'GET', `/admin/tenants/${demo.tenant.id}/users`, admin)).body;
+      expect(users.map((u) => [u.externalId, u.email])).toEqual([
+        ['ann', 'ann@acme.test'],
+        ['carol', 'carol@contoso.test'],
+      ]);
     });
 
     it('still has the Google event, and the access token issued before the restart still works', async () => {

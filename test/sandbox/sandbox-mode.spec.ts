@@ -31,7 +31,8 @@ describe('sandbox mode: the emulators are served by the app itself', () => {
     expect(seeded.status).toBe(200);
     expect((await http(googleBase, 'PUT', '/_control/auto-consent', { headers: control, json: { value: true } })).status).toBe(204);
 
-    const redirectUri = 'http://localhost:18080/api/v1/crm/calendar/connections/google/callback';
+    // The default CONNECTIONS_REDIRECT_URI: the SPA's callback route.
+    const redirectUri = 'http://localhost:18080/connections/google/callback';
     const auth = new google.auth.OAuth2({
       ...SANDBOX_GOOGLE_CLIENT,
       redirectUri,

@@ -40,6 +40,25 @@ export interface AppConfig {
   /** Requests per minute per mailbox the Google driver allows itself (Google's per-user quota is 600). */
   googleRequestsPerMinute: number;
 
+  connections: {
+    /**
+     * Where Google and Microsoft send the browser back after consent: the SPA's callback route.
+     * `{provider}` (if present) is replaced by `google` or `outlook`. Must be registered with the
+     * provider's OAuth client (the sandbox emulators register it themselves).
+     */
+    redirectUri: string;
+    /** How long POST /apple/credentials waits for the CalDAV login before answering 400 (unreachable). */
+    checkTimeoutMs: number;
+  };
+  destinationCalendars: {
+    /**
+     * How long GET /v2/calendars (and the check behind PUT /v2/destination-calendars) waits for one
+     * account's calendar list; past it that account is reported as unreachable instead of the whole
+     * answer waiting out the drivers' retries.
+     */
+    listingTimeoutMs: number;
+  };
+
   links: {
     /** Jobs this replica runs at once (different tenants); 0: this replica only enqueues. */
     queueConcurrency: number;

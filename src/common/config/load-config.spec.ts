@@ -52,6 +52,21 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...noProviders, SANDBOX: 'true' }).sandbox).toBe(true);
   });
 
+  it('reads the Connections settings: the redirect URI defaults to the SPA route under PUBLIC_BASE_URL, the CalDAV check to 20 s', () => {
+    expect(loadConfig({ ...production, PUBLIC_BASE_URL: 'https://bridge.example.com/' }).connections).toEqual({
+      redirectUri: 'https://bridge.example.com/connections/{provider}/callback',
+      checkTimeoutMs: 20_000,
+    });
+    expect(loadConfig({ ...production, CONNECTIONS_REDIRECT_URI: 'https://crm.example.com/oauth/{provider}', CONNECTIONS_CHECK_TIMEOUT_MS: '5000' }).connections).toEqual({
+      redirectUri: 'https://crm.example.com/oauth/{provider}',
+      checkTimeoutMs: 5000,
+    });
+    expect(problemsOf({ ...production, CONNECTIONS_REDIRECT_URI: 'crm/callback', CONNECTIONS_CHECK_TIMEOUT_MS: '0' })).toEqual([
+      'CONNECTIONS_REDIRECT_URI must be an http(s) URL (got "crm/callback")',
+      'CONNECTIONS_CHECK_TIMEOUT_MS must be an integer between 100 and 120000 (got "0")',
+    ]);
+  });
+
   it('reads the Links queue settings, with defaults of 4 jobs, 5 minutes, cron on and a 5-minute first back-off', () => {
     expect(loadConfig(production).links).toEqual({ queueConcurrency: 4, staleAfterSeconds: 300, cronEnabled: true, failureBackoffSeconds: 300 });
     const links = loadConfig({ ...production, LINKS_QUEUE_CONCURRENCY: '0', LINKS_STALE_AFTER_SECONDS: '600', LINKS_CRON_ENABLED: 'false', LINKS_FAILURE_BACKOFF_SECONDS: '30' }).links;
@@ -61,6 +76,12 @@ describe('loadConfig', () => {
       'LINKS_STALE_AFTER_SECONDS must be an integer between 60 and 86400 (got "10")',
       'LINKS_CRON_ENABLED must be true or false (got "sometimes")',
     ]);
+  });
+
+  it('bounds one account\'s calendar listing at 5 s by default (CALENDAR_LISTING_TIMEOUT_MS, 100 ms to 2 min)', () => {
+    expect(loadConfig(production).destinationCalendars).toEqual({ listingTimeoutMs: 5000 });
+    expect(loadConfig({ ...production, CALENDAR_LISTING_TIMEOUT_MS: '1500' }).destinationCalendars).toEqual({ listingTimeoutMs: 1500 });
+    expect(problemsOf({ ...production, CALENDAR_LISTING_TIMEOUT_MS: '50' })).toEqual(['CALENDAR_LISTING_TIMEOUT_MS must be an integer between 100 and 120000 (got "50")']);
   });
 
   it('names the variable of each malformed value', () => {

@@ -43,11 +43,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const jwksUrl = reader.url('JWT_JWKS_URL');
   if (!jwtSecret && !jwksUrl) problems.push('JWT_SECRET or JWT_JWKS_URL is required (how user tokens are verified)');
 
+  const publicBaseUrl = (reader.url('PUBLIC_BASE_URL') ?? `http://localhost:${port}`).replace(/\/$/, '');
   const config: AppConfig = {
     nodeEnv,
     port,
     host,
-    publicBaseUrl: (reader.url('PUBLIC_BASE_URL') ?? `http://localhost:${port}`).replace(/\/$/, ''),
+    publicBaseUrl,
     databaseUrl: reader.postgresUrl('DATABASE_URL'),
     embeddedPostgres: {
       dataDir: resolve(reader.string('EMBEDDED_PG_DIR') ?? join(dataDir, 'postgres')),
@@ -84,6 +85,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
       statementMs: reader.int('DB_STATEMENT_TIMEOUT_MS', 15_000, 100, 3_600_000),
     },
     googleRequestsPerMinute: reader.int('GOOGLE_REQUESTS_PER_MINUTE', 500, 1, 1_000_000),
+    destinationCalendars: {
+      listingTimeoutMs: reader.int('CALENDAR_LISTING_TIMEOUT_MS', 5_000, 100, 120_000),
+    },
+
+    connections: {
+      redirectUri: reader.url('CONNECTIONS_REDIRECT_URI') ?? `${publicBaseUrl}/connections/{provider}/callback`,
+      checkTimeoutMs: reader.int('CONNECTIONS_CHECK_TIMEOUT_MS', 20_000, 100, 120_000),
+    },
 
     links: {
       queueConcurrency: reader.int('LINKS_QUEUE_CONCURRENCY', 4, 0, 64),

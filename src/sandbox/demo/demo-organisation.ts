@@ -16,6 +16,14 @@ export const DEMO_ORGANISATION = {
     /** What a Workspace admin would enter for the service account in Admin console → API controls. */
     delegatedScopes: Object.values(CALENDAR_SCOPES),
   },
+  /**
+   * CRM users who try Connections (seed 001): mint a JWT for one (`sub`) with the admin API and
+   * connect their own calendar; the emulators hold ann@acme.test (Google) and carol@contoso.test (Microsoft).
+   */
+  users: [
+    { externalId: 'ann', email: 'ann@acme.test' },
+    { externalId: 'carol', email: 'carol@contoso.test' },
+  ],
   microsoft: {
     domains: ['contoso.test', 'tzv1w.onmicrosoft.com'],
     credentialName: 'Demo Microsoft 365 (app-only)',

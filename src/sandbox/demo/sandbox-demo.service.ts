@@ -50,6 +50,7 @@ export class SandboxDemoService implements OnApplicationBootstrap {
     const google = await this.ensureGoogleCredential(tenantId, credentials);
     const microsoft = await this.ensureMicrosoftCredential(tenantId, credentials);
     await this.ensureDomains(tenantId, { google: google.credentialId, ms: microsoft.credentialId });
+    for (const user of DEMO_ORGANISATION.users) await this.tenancy.createUser(tenantId, user.externalId, user.email);
     if (keyTenant !== tenantId) {
       const { key } = await this.tenancy.issueApiKey(tenantId, DEMO_ORGANISATION.apiKeyName);
       keepDemoApiKey(this.config.dataDir, key);

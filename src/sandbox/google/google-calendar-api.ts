@@ -8,8 +8,9 @@ import { FIRST_PAGE, nextPageState, planPage } from './google-paging';
 import { isPlainObject } from './google-event-fields';
 import { makeEtag } from './google-ids';
 import type { AccessToken } from './google-oauth-store';
-import { limitedToAppCreated, rpcMethodName, scopesAllow } from './google-scopes';
-import type { Calendar } from './google-types';
+import { limitedToAppCreated, limitedToOwned, rpcMethodName, scopesAllow } from './google-scopes';
+import type { AccessRole, Calendar } from './google-types';
+import { normalizeEmail } from './google-store';
 
 interface Call {
   ctx: GoogleEmulatorContext;
@@ -38,20 +39,20 @@ const ROUTES: Route[] = [
   route('POST', '/calendar/v3/calendars', 'calendars.insert', calendarsInsert),
   route('GET', CAL, 'calendars.get', calendarsGet),
   route('GET', `${CAL}/events`, 'events.list', (c) => ok(listEvents(listCtx(c), calendarOf(c), c.req.query))),
-  route('POST', `${CAL}/events`, 'events.insert', (c) => ok(c.ctx.events.insert(calendarOf(c), jsonBody(c)))),
+  route('POST', `${CAL}/events`, 'events.insert', (c) => ok(c.ctx.events.insert(writableCalendarOf(c), jsonBody(c)))),
   route('POST', `${CAL}/events/watch`, 'events.watch', eventsWatch),
   route('GET', `${CAL}/events/${SEG}/instances`, 'events.instances', (c) =>
     ok(listInstances(listCtx(c), calendarOf(c), c.params[1], c.req.query)),
   ),
   route('GET', `${CAL}/events/${SEG}`, 'events.get', (c) => ok(c.ctx.events.get(calendarOf(c), c.params[1]))),
   route('PUT', `${CAL}/events/${SEG}`, 'events.update', (c) =>
-    ok(c.ctx.events.update(calendarOf(c), c.params[1], jsonBody(c))),
+    ok(c.ctx.events.update(writableCalendarOf(c), c.params[1], jsonBody(c))),
   ),
   route('PATCH', `${CAL}/events/${SEG}`, 'events.patch', (c) =>
-    ok(c.ctx.events.patch(calendarOf(c), c.params[1], jsonBody(c))),
+    ok(c.ctx.events.patch(writableCalendarOf(c), c.params[1], jsonBody(c))),
   ),
   route('DELETE', `${CAL}/events/${SEG}`, 'events.delete', (c) => {
-    c.ctx.events.delete(calendarOf(c), c.params[1]);
+    c.ctx.events.delete(writableCalendarOf(c), c.params[1]);
     return { status: 204, headers: {} };
   }),
   route('POST', '/calendar/v3/channels/stop', 'channels.stop', (c) => {
@@ -146,11 +147,28 @@ function jsonBody(call: Call): unknown {
   return parseJsonText(call.req.body);
 }
 
-/** A calendar the token may reach: its own mailbox's, and only the app's own under calendar.app.created. */
+/**
+ * A calendar the token may reach: its mailbox's own and those shared with it; only the app's own
+ * under calendar.app.created, only the mailbox's own under calendar.events.owned.
+ */
 function calendarOf(call: Call): Calendar {
   const calendar = call.ctx.store.resolveCalendar(call.token.subject, call.params[0]);
   if (!calendar) throw errors.notFound();
   if (limitedToAppCreated(call.method, call.token.scopes) && calendar.createdByClient !== clientOf(call)) throw errors.notFound();
+  if (limitedToOwned(call.method, call.token.scopes) && calendar.owner !== normalizeEmail(call.token.subject)) throw errors.notFound();
+  return calendar;
+}
+
+/**
+ * A calendar the caller may write events into: owner or writer. A calendar shared with reader or
+ * freeBusyReader access answers 403 requiredAccessLevel, before the body is looked at
+ * (https://developers.google.com/calendar/api/guides/errors ; roles:
+ * https://developers.google.com/calendar/api/v3/reference/calendarList).
+ */
+function writableCalendarOf(call: Call): Calendar {
+  const calendar = calendarOf(call);
+  const role = call.ctx.store.accessRoleOf(calendar, call.token.subject);
+  if (role !== 'owner' && role !== 'writer') throw errors.requiredAccessLevel();
   return calendar;
 }
 
@@ -182,23 +200,25 @@ function calendarResource(calendar: Calendar): Record<string, unknown> {
   };
 }
 
-function calendarListEntry(calendar: Calendar): Record<string, unknown> {
+/** `primary` is the caller's own primary calendar only: another mailbox's primary shared with it is not. */
+function calendarListEntry(calendar: Calendar, accessRole: AccessRole, caller: string): Record<string, unknown> {
+  const primary = calendar.primary && calendar.owner === normalizeEmail(caller);
   return {
     ...calendarResource(calendar),
     kind: 'calendar#calendarListEntry',
-    colorId: calendar.primary ? '14' : '1',
-    backgroundColor: calendar.primary ? '#9fe1e7' : '#ac725e',
+    colorId: primary ? '14' : '1',
+    backgroundColor: primary ? '#9fe1e7' : '#ac725e',
     foregroundColor: '#000000',
     selected: true,
-    accessRole: 'owner',
+    accessRole,
     defaultReminders: [],
-    ...(calendar.primary ? { primary: true } : {}),
+    ...(primary ? { primary: true } : {}),
   };
 }
 
 /** calendarList.list pages like events.list: https://developers.google.com/calendar/api/v3/reference/calendarList/list */
 function calendarListList(call: Call): ApiResponse {
-  const calendars = call.ctx.store.calendarsOf(call.token.subject);
+  const calendars = call.ctx.store.calendarListOf(call.token.subject);
   const maxResults = parseMaxResults(call.req.query.get('maxResults'), CALENDAR_LIST_PAGE_SIZE, CALENDAR_LIST_MAX_PAGE_SIZE);
   const token = call.req.query.get('pageToken');
   const { o: offset, page: state } = token ? decodeOffsetToken(token) : { o: 0, page: FIRST_PAGE };
@@ -210,12 +230,17 @@ function calendarListList(call: Call): ApiResponse {
   };
   if (plan.last) body.nextSyncToken = Buffer.from(`cl:${call.ctx.store.currentSeq}`).toString('base64url');
   else body.nextPageToken = encodeOffsetToken(offset + plan.take, nextPageState(state, plan));
-  body.items = calendars.slice(offset, offset + plan.take).map(calendarListEntry);
+  body.items = calendars.slice(offset, offset + plan.take).map((c) => calendarListEntry(c, roleOf(call, c), call.token.subject));
   return ok(body);
 }
 
 function calendarListGet(call: Call): ApiResponse {
-  return ok(calendarListEntry(calendarOf(call)));
+  const calendar = calendarOf(call);
+  return ok(calendarListEntry(calendar, roleOf(call, calendar), call.token.subject));
+}
+
+function roleOf(call: Call, calendar: Calendar): AccessRole {
+  return call.ctx.store.accessRoleOf(calendar, call.token.subject) ?? 'owner';
 }
 
 function calendarsGet(call: Call): ApiResponse {

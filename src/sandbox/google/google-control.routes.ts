@@ -33,6 +33,7 @@ export function registerControlRoutes(router: Router, emulator: GoogleEmulator, 
   );
   on('get', '/calendars/:calendarId/events', (r) => emulator.readEvents(param(r, 'calendarId')));
   on('post', '/calendars/:calendarId/events', (r, b) => emulator.seedEvents(param(r, 'calendarId'), seedList(b)));
+  on('post', '/calendars/:calendarId/acl', (r, b) => emulator.shareCalendar(param(r, 'calendarId'), b as never));
   on('post', '/calendars/:calendarId/expire-sync-tokens', (r) => emulator.expireSyncTokens(param(r, 'calendarId')));
   on('get', '/requests', () => emulator.requestCounts());
   on('delete', '/requests', () => emulator.resetRequestCounts());

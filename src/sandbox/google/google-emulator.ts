@@ -18,6 +18,7 @@ import { objectOf } from '../shared/state-shape';
 import { TokenGrants } from './google-token-grants';
 import {
   CALENDAR_SCOPES,
+  type AccessRole,
   type Calendar,
   type CalendarInput,
   type EventResource,
@@ -201,6 +202,15 @@ export class GoogleEmulator {
   createCalendar(mailbox: string, input: CalendarInput = {}): { id: string; summary: string; timeZone: string } {
     const calendar = this.ctx.store.createCalendar(mailbox, input);
     return { id: calendar.id, summary: calendar.summary, timeZone: calendar.timeZone };
+  }
+
+  /**
+   * Shares a calendar with another mailbox at a role (an ACL rule of scope type user, as acl.insert
+   * makes): it then appears in that mailbox's calendarList with this accessRole, and reader /
+   * freeBusyReader answer events writes with 403 requiredAccessLevel.
+   */
+  shareCalendar(calendarId: string, input: { email: string; role: AccessRole }): { calendarId: string; email: string; role: AccessRole } {
+    return this.ctx.store.shareCalendar(calendarId, String(input.email ?? ''), input.role);
   }
 
   listCalendars(mailbox: string): { id: string; summary: string; timeZone: string; primary: boolean }[] {

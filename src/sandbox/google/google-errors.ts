@@ -23,7 +23,8 @@ export type GoogleErrorReason =
   | 'conditionNotMet'
   | 'channelIdNotUnique'
   | 'parseError'
-  | 'updatedMinTooLongAgo';
+  | 'updatedMinTooLongAgo'
+  | 'requiredAccessLevel';
 
 export interface GoogleErrorItem {
   domain: string;
@@ -143,6 +144,9 @@ export const errors = {
       { 'WWW-Authenticate': 'Bearer realm="https://accounts.google.com/", error="insufficient_scope"' },
     ),
   forbidden: (message = 'Forbidden') => new GoogleApiError(403, 'forbidden', message),
+  /** A write into a calendar where the caller is only reader/freeBusyReader (https://developers.google.com/calendar/api/guides/errors). */
+  requiredAccessLevel: () =>
+    new GoogleApiError(403, 'requiredAccessLevel', 'You need to have writer access to this calendar.', { domain: 'calendar' }),
 };
 
 /** Default body for an injected fault that did not bring its own. */

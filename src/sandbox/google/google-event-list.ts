@@ -57,8 +57,8 @@ export interface ListContext {
 /** events.list: https://developers.google.com/calendar/api/v3/reference/events/list */
 export function listEvents(ctx: ListContext, calendar: Calendar, params: URLSearchParams): Record<string, unknown> {
   const query = parseListQuery(ctx, calendar, params);
-  const items = collectItems(ctx, calendar, query).sort((a, b) => compareKeys(a.key, b.key));
-  const remaining = items.filter((i) => compareKeys(i.key, query.cursor.k) > 0);
+  const items = sortedItems(ctx, calendar, query);
+  const remaining = items.slice(firstAfter(items, query.cursor.k));
   const plan = planPage(ctx.paging, `events:${calendar.id}`, query.cursor.page, query.maxResults, remaining.length);
   const page = remaining.slice(0, plan.take);
   const body = envelope(calendar, query.timeZone);
@@ -222,6 +222,37 @@ export function decodeOffsetToken(token: string): { o: number; page: PageState }
     // fall through to the error below
   }
   throw errors.invalid('Invalid page token value.', 'pageToken');
+}
+
+/**
+ * The listing's items in key order. Every page of one listing (same query, same `up` and `since`)
+ * sees the same items while the store has not changed, so the last listing of each calendar is
+ * kept and reused for the next page instead of re-expanding every series on every page (which
+ * made paging through a large calendar quadratic). Any write bumps the store's sequence and so
+ * misses the cache; a restored store has new Calendar objects.
+ */
+const listingCache = new WeakMap<Calendar, { key: string; items: Item[] }>();
+
+function sortedItems(ctx: ListContext, calendar: Calendar, query: ListQuery): Item[] {
+  const { cursor, ...shape } = query;
+  const key = JSON.stringify([shape, cursor.up, cursor.since ?? null, ctx.store.currentSeq, calendar.timeZone, calendar.etagVersion]);
+  const cached = listingCache.get(calendar);
+  if (cached?.key === key) return cached.items;
+  const items = collectItems(ctx, calendar, query).sort((a, b) => compareKeys(a.key, b.key));
+  listingCache.set(calendar, { key, items });
+  return items;
+}
+
+/** Index of the first item whose key is after `k` (items sorted by key). */
+function firstAfter(items: Item[], k: [number, string]): number {
+  let low = 0;
+  let high = items.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (compareKeys(items[middle].key, k) > 0) high = middle;
+    else low = middle + 1;
+  }
+  return low;
 }
 
 function collectItems(ctx: ListContext, calendar: Calendar, q: ListQuery): Item[] {

@@ -204,6 +204,13 @@ async function token(ctx: GoogleEmulatorContext, req: Request, res: Response): P
 
 /** https://developers.google.com/identity/protocols/oauth2/web-server#tokenrevoke */
 async function revoke(ctx: GoogleEmulatorContext, req: Request, res: Response): Promise<void> {
+  // Injected faults reach the revocation endpoint too (a provider outage during disconnect).
+  const fault = ctx.faults.take({ method: req.method, path: req.path });
+  if (fault) {
+    if (fault.latencyMs) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
+    res.status(fault.status).set(fault.headers ?? {}).json(fault.body ?? { error: 'backend_error', error_description: 'Injected fault' });
+    return;
+  }
   try {
     const params = await readParams(ctx, req);
     if (!params.token || !ctx.oauth.revokeByToken(params.token)) {

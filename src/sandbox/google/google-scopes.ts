@@ -87,6 +87,18 @@ export function limitedToAppCreated(method: string, tokenScopes: readonly string
   return granting.length > 0 && granting.every((s) => s === `${AUTH}calendar.app.created`);
 }
 
+/**
+ * `calendar.events.owned(.readonly)` reach events "on Google calendars you own" only: true when
+ * those are the only scopes of the token that authorize the method (a calendar shared with the
+ * mailbox is then out of reach).
+ */
+export function limitedToOwned(method: string, tokenScopes: readonly string[]): boolean {
+  const accepted = METHOD_SCOPES[method] ?? [];
+  const owned = [`${AUTH}calendar.events.owned`, `${AUTH}calendar.events.owned.readonly`];
+  const granting = tokenScopes.filter((s) => accepted.includes(s));
+  return granting.length > 0 && granting.every((s) => owned.includes(s));
+}
+
 /** Sign-in scopes Google accepts next to API scopes (OpenID Connect and their long forms). */
 const IDENTITY_SCOPES = ['openid', 'email', 'profile', `${AUTH}userinfo.email`, `${AUTH}userinfo.profile`];
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Calendar, CalendarInput, Mailbox, MailboxInput, StoredEvent } from './google-types';
+import { ACCESS_ROLES, type AccessRole, type Calendar, type CalendarInput, type Mailbox, type MailboxInput, type StoredEvent } from './google-types';
 import { isValidZone } from './google-time';
 import { makeEtag } from './google-ids';
 import { arrayOf, integerOf } from '../shared/state-shape';
@@ -98,13 +98,38 @@ export class GoogleStore {
     return [...this.calendars.values()].filter((c) => c.owner === owner);
   }
 
-  /** 'primary' is the mailbox's own calendar; other mailboxes' calendars are invisible. */
+  /** The mailbox's calendar list: its own calendars, then those shared with it, in creation order. */
+  calendarListOf(email: string): Calendar[] {
+    const who = normalizeEmail(email);
+    return [...this.calendars.values()].filter((c) => c.owner === who || c.sharedWith?.[who] !== undefined);
+  }
+
+  /** The caller's effective role on a calendar: owner of its own, the ACL role of a shared one. */
+  accessRoleOf(calendar: Calendar, email: string): AccessRole | undefined {
+    const who = normalizeEmail(email);
+    return calendar.owner === who ? 'owner' : calendar.sharedWith?.[who];
+  }
+
+  /** An ACL rule of scope type user (what acl.insert does); the role is the one calendarList shows the grantee. */
+  shareCalendar(calendarId: string, email: string, role: AccessRole): { calendarId: string; email: string; role: AccessRole } {
+    const calendar = this.calendarById(calendarId);
+    if (!calendar) throw new Error(`unknown calendar: ${calendarId}`);
+    const who = normalizeEmail(email);
+    if (!this.mailboxes.has(who)) throw new Error(`unknown mailbox: ${email}`);
+    if (!ACCESS_ROLES.includes(role)) throw new Error(`role must be one of ${ACCESS_ROLES.join(', ')}`);
+    if (calendar.owner === who) throw new Error('the owner of a calendar cannot be given another role');
+    calendar.sharedWith = { ...calendar.sharedWith, [who]: role };
+    calendar.etagVersion = this.nextSeq();
+    return { calendarId: calendar.id, email: who, role };
+  }
+
+  /** 'primary' is the mailbox's own calendar; other mailboxes' calendars are visible only when shared with it. */
   resolveCalendar(mailboxEmail: string | undefined, calendarId: string): Calendar | undefined {
     if (!mailboxEmail) return undefined;
-    const owner = normalizeEmail(mailboxEmail);
-    const id = calendarId === 'primary' ? owner : calendarId;
+    const who = normalizeEmail(mailboxEmail);
+    const id = calendarId === 'primary' ? who : calendarId;
     const calendar = this.calendars.get(id) ?? this.calendars.get(id.toLowerCase());
-    return calendar && calendar.owner === owner ? calendar : undefined;
+    return calendar && this.accessRoleOf(calendar, who) !== undefined ? calendar : undefined;
   }
 
   /** Any calendar by id (control API). 'primary' is not resolved here. */

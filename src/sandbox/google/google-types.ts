@@ -19,9 +19,15 @@ export interface StoredEvent {
   resource: EventResource & { id: string };
 }
 
+/** calendarList accessRole: https://developers.google.com/calendar/api/v3/reference/calendarList */
+export const ACCESS_ROLES = ['owner', 'writer', 'reader', 'freeBusyReader'] as const;
+export type AccessRole = (typeof ACCESS_ROLES)[number];
+
 export interface Calendar {
   id: string;
   owner: string;
+  /** Other mailboxes this calendar is shared with (ACL rules of scope type user), by email. */
+  sharedWith?: Record<string, AccessRole>;
   summary: string;
   description?: string;
   timeZone: string;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { badRequest, GraphHttpError, invalidRequest, itemNotFound, methodNotAllowed, preconditionFailed, unsupportedSegment } from './graph-errors';
+import { accessDenied, badRequest, GraphHttpError, invalidRequest, itemNotFound, methodNotAllowed, preconditionFailed, unsupportedSegment } from './graph-errors';
 import type { CalendarRecord, EventFields, Mailbox, StoredEvent, ViewItem } from './graph-model';
 import { newChangeKey, newEventId, newICalUId } from './graph-ids';
 import { defaultFields, mergeExtendedProperties, parseEventInput, validateFields } from './graph-event-input';
@@ -87,14 +87,15 @@ export class GraphEventsRoutes {
       hexColor: c.hexColor,
       isDefaultCalendar: c.isDefault,
       changeKey: c.changeKey,
-      canShare: true,
-      canViewPrivateItems: true,
-      canEdit: true,
+      // A calendar shared into the mailbox: its owner decides; this mailbox may not re-share it.
+      canShare: !c.sharedBy,
+      canViewPrivateItems: !c.sharedBy,
+      canEdit: c.sharedBy?.canEdit ?? true,
       allowedOnlineMeetingProviders: ['teamsForBusiness'],
       defaultOnlineMeetingProvider: 'teamsForBusiness',
       isTallyingResponses: true,
       isRemovable: !c.isDefault,
-      owner: { name: mailbox.displayName, address: mailbox.email },
+      owner: c.sharedBy ? { name: c.sharedBy.name, address: c.sharedBy.address } : { name: mailbox.displayName, address: mailbox.email },
     };
   }
 
@@ -248,7 +249,17 @@ export class GraphEventsRoutes {
     return json(200, { '@odata.context': `${ctx.req.serviceRoot}/$metadata#users('${ctx.mailbox!.id}')/events/$entity`, ...body }, this.headers(ctx));
   }
 
+  /**
+   * Writes into a calendar shared read-only (canEdit false,
+   * https://learn.microsoft.com/en-us/graph/api/resources/calendar) answer 403 ErrorAccessDenied,
+   * before the body is looked at.
+   */
+  private requireEditable(calendarId: string): void {
+    if (this.store.calendars.get(calendarId)?.sharedBy?.canEdit === false) throw accessDenied();
+  }
+
   private createEvent(ctx: GraphContext, calendar: CalendarRecord): GraphResponse {
+    this.requireEditable(calendar.id);
     const mailbox = ctx.mailbox!;
     const input = parseEventInput(ctx.req.body, mailbox);
     const q = parseListQuery(ctx.req.query);
@@ -296,6 +307,7 @@ export class GraphEventsRoutes {
 
   private patchEvent(ctx: GraphContext, calendar: CalendarRecord | undefined, id: string): GraphResponse {
     const item = this.findItem(ctx, calendar, id);
+    this.requireEditable(item.event.calendarId);
     this.checkIfMatch(ctx, item);
     const input = parseEventInput(ctx.req.body, ctx.mailbox!);
     const q = parseListQuery(ctx.req.query);
@@ -348,6 +360,7 @@ export class GraphEventsRoutes {
 
   private deleteEvent(ctx: GraphContext, calendar: CalendarRecord | undefined, id: string): GraphResponse {
     const item = this.findItem(ctx, calendar, id);
+    this.requireEditable(item.event.calendarId);
     this.checkIfMatch(ctx, item);
     if (item.kind === 'occurrence' || item.kind === 'exception') this.cancelOccurrence(item);
     else this.store.remove(item.event);

@@ -25,6 +25,11 @@ export interface CalendarRecord {
   changeKey: string;
   color: string;
   hexColor: string;
+  /**
+   * Set on a calendar another user shared into this mailbox: who owns it, and whether the share
+   * lets this mailbox edit (Graph's `canEdit`; false for a read-only share). Absent: the mailbox's own.
+   */
+  sharedBy?: { name: string; address: string; canEdit: boolean };
 }
 
 export interface DateTimeTimeZone {

@@ -115,8 +115,8 @@ export class GraphStore {
     return undefined;
   }
 
-  createCalendar(mailboxId: string, name: string, isDefault = false, id?: string): CalendarRecord {
-    const calendar: CalendarRecord = { id: id ?? newCalendarId(), mailboxId, name, isDefault, changeKey: newChangeKey(), color: 'auto', hexColor: '' };
+  createCalendar(mailboxId: string, name: string, isDefault = false, id?: string, sharedBy?: CalendarRecord['sharedBy']): CalendarRecord {
+    const calendar: CalendarRecord = { id: id ?? newCalendarId(), mailboxId, name, isDefault, changeKey: newChangeKey(), color: 'auto', hexColor: '', ...(sharedBy ? { sharedBy } : {}) };
     this.calendars.set(calendar.id, calendar);
     return calendar;
   }

@@ -39,6 +39,7 @@ export function controlRouter(emulator: MicrosoftEmulator): express.Router {
   r.get('/mailboxes', wrap(() => ({ value: emulator.listMailboxes() })));
   r.post('/mailboxes', wrap((_req, b) => emulator.createMailbox(b as never), 201));
   r.post('/mailboxes/:mailbox/calendars', wrap((req, b) => emulator.createCalendar(param(req, 'mailbox'), String(b.name ?? ''), b.id as string | undefined), 201));
+  r.post('/mailboxes/:mailbox/shared-calendars', wrap((req, b) => emulator.addSharedCalendar(param(req, 'mailbox'), b), 201));
   r.get('/mailboxes/:mailbox/events', wrap((req) => ({ value: emulator.listStoredEvents(param(req, 'mailbox'), typeof req.query.calendarId === 'string' ? req.query.calendarId : undefined) })));
   r.post('/mailboxes/:mailbox/events', wrap((req, b) => emulator.seedEvent(param(req, 'mailbox'), b), 201));
   r.post('/mailboxes/:mailbox/revoke', wrap((req, b) => ({ revoked: emulator.revokeGrants(param(req, 'mailbox'), b.clientId as string | undefined) })));

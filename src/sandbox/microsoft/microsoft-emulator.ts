@@ -180,6 +180,26 @@ export class MicrosoftEmulator {
     return { id: calendar.id, name: calendar.name };
   }
 
+  /**
+   * A calendar another user shared into the mailbox, as it appears in /calendars after the share
+   * is accepted: owner = the sharer, canEdit false for a read-only share (writes then answer 403
+   * ErrorAccessDenied), canShare false. Events are seeded into it through seedEvent.
+   */
+  addSharedCalendar(mailbox: string, input: { name?: unknown; id?: unknown; owner?: unknown; canEdit?: unknown }): { id: string; name: string; canEdit: boolean; owner: { name: string; address: string } } {
+    const name = typeof input.name === 'string' ? input.name.trim() : '';
+    if (!name) throw new ControlError(400, 'calendar name is required');
+    const owner = (input.owner ?? {}) as { name?: unknown; address?: unknown };
+    const address = typeof owner.address === 'string' ? owner.address.trim().toLowerCase() : '';
+    if (!/^[^@\s]+@[^@\s]+$/.test(address)) throw new ControlError(400, 'owner.address must be the email address of the sharer');
+    if (input.canEdit !== undefined && typeof input.canEdit !== 'boolean') throw new ControlError(400, 'canEdit must be a boolean');
+    if (input.id !== undefined && (typeof input.id !== 'string' || !input.id || this.store.calendars.has(input.id))) throw new ControlError(400, 'id must be a new calendar id');
+    const m = this.mailbox(mailbox);
+    if (address === m.email) throw new ControlError(400, 'a mailbox cannot share a calendar with itself');
+    const sharedBy = { name: typeof owner.name === 'string' && owner.name ? owner.name : address.split('@')[0], address, canEdit: input.canEdit ?? false };
+    const calendar = this.store.createCalendar(m.id, name, false, input.id, sharedBy);
+    return { id: calendar.id, name: calendar.name, canEdit: sharedBy.canEdit, owner: { name: sharedBy.name, address } };
+  }
+
   registerApp(input: Parameters<IdentityService['registerApp']>[0]): AppRegistration {
     return { ...this.identity.registerApp(input) };
   }
