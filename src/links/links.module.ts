@@ -11,7 +11,8 @@ import { LinksService } from './links.service';
 import { LinkJobQueue } from './queue/link-job.queue';
 import { LinkJobRunner } from './queue/link-job.runner';
 import { StaleSyncCron } from './queue/stale-sync.cron';
-import { TenantMutex } from './queue/tenant-mutex';
+import { TENANT_JOB_QUEUE } from '../sync/tenant-jobs.types';
+import { TenantMutex } from '../sync/tenant-mutex.service';
 
 /** Links (seed 000): the HTTP API, the job queue, the tenant mutex, the job runner and the stale-sync cron. */
 @Module({
@@ -26,7 +27,9 @@ import { TenantMutex } from './queue/tenant-mutex';
     TenantMutex,
     LinksMetrics,
     { provide: LINK_SYNC_ENGINE, useExisting: SyncEngine },
+    { provide: TENANT_JOB_QUEUE, useExisting: LinkJobQueue },
   ],
-  exports: [LinkJobQueue],
+  // The queue and the tenant mutex are shared with Connections' syncs (one job at a time per tenant).
+  exports: [LinkJobQueue, TENANT_JOB_QUEUE, TenantMutex],
 })
 export class LinksModule {}

@@ -6,6 +6,7 @@ import { AdminTokenGuard } from './guards/admin-token.guard';
 import { ApiKeyGuard } from './guards/api-key.guard';
 import { BearerAuthGuard } from './guards/bearer-auth.guard';
 import { JwtStrategy } from './guards/jwt.strategy';
+import { DelegationAccessService } from './delegation-access.service';
 import { TenancyService } from './tenancy.service';
 import { TenantController, UsersController } from './tenant.controller';
 
@@ -16,12 +17,13 @@ import { TenantController, UsersController } from './tenant.controller';
   controllers: [AdminController, TenantController, UsersController],
   providers: [
     TenancyService,
+    DelegationAccessService,
     ApiKeyCache,
     AdminTokenGuard,
     ApiKeyGuard,
     BearerAuthGuard,
     JwtStrategy,
   ],
-  exports: [TenancyService, AdminTokenGuard, ApiKeyGuard, BearerAuthGuard],
+  exports: [TenancyService, DelegationAccessService, AdminTokenGuard, ApiKeyGuard, BearerAuthGuard],
 })
 export class TenancyModule {}

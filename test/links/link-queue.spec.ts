@@ -47,6 +47,7 @@ describe('Links job queue', () => {
 
   it("runs one tenant's ten links strictly one after another, in order, while another tenant's run alongside", async () => {
     const engine = new RecordingEngine('solo');
+    engine.meetOtherTenantWithinMs = 5_000;
     const env = queueEnv(database, { LINKS_QUEUE_CONCURRENCY: '4' });
     // Everything is queued before the worker starts, so both tenants have work waiting at once.
     const enqueuer = await start({ ...env, LINKS_QUEUE_CONCURRENCY: '0' }, engine);

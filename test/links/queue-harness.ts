@@ -30,6 +30,13 @@ export class RecordingEngine implements LinkSyncEngine {
   delayMs = 40;
   /** Throws this for the link's next syncs (consumed one per call when `once`). */
   readonly failures = new Map<string, { error: Error; once: boolean }>();
+  /**
+   * When set, each tenant's first sync waits (up to this long) until a sync of another tenant
+   * has started, so that tenants running in parallel overlap for certain however loaded the
+   * machine is; tenants run one after another would not, and the wait would run out.
+   */
+  meetOtherTenantWithinMs = 0;
+  private readonly started = new Set<string>();
 
   constructor(
     readonly instance: string,
@@ -38,6 +45,9 @@ export class RecordingEngine implements LinkSyncEngine {
 
   async syncLink(request: LinkSyncRequest): Promise<LinkSyncResult> {
     const start = Date.now();
+    const first = !this.started.has(request.tenantId);
+    this.started.add(request.tenantId);
+    if (first && this.meetOtherTenantWithinMs > 0) await this.otherTenantStarted(request.tenantId);
     await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     const failure = this.failures.get(request.linkId);
     if (failure) {
@@ -48,6 +58,11 @@ export class RecordingEngine implements LinkSyncEngine {
     this.records.push(record);
     this.shared?.push(record);
     return { cursor: `cursor-${this.records.length}`, fullScan: request.cursor === null, created: 2, updated: 1, deleted: 0, unchanged: 0, skipped: 0, failed: 0 };
+  }
+
+  private async otherTenantStarted(tenantId: string): Promise<void> {
+    const deadline = Date.now() + this.meetOtherTenantWithinMs;
+    while (![...this.started].some((other) => other !== tenantId) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
   }
 
   async removeCopies(request: LinkRemovalRequest): Promise<void> {

@@ -57,13 +57,24 @@ describe('SyncModule wiring', () => {
       // Recording the same intent again keeps the first row (a pending create keeps the hash it meant to write).
       await repository.recordIntents(mine.id, link.id, [{ sourceEventId: 'e1', contentHash: 'b'.repeat(64), seriesSourceId: null }]);
       await repository.complete(other.id, link.id, 'e1', 'stolen', 'c'.repeat(64));
+      await repository.completeMany(other.id, link.id, [{ sourceEventId: 'e1', copyEventId: 'stolen', contentHash: 'c'.repeat(64) }]);
       expect(await repository.listForLink(other.id, link.id)).toEqual([]);
       expect(await repository.remove(other.id, link.id, ['e1'])).toBe(0);
       const rows = await repository.listForLink(mine.id, link.id);
       expect(rows.map((row) => [row.sourceEventId, row.copyEventId, row.contentHash])).toEqual([['e1', null, 'a'.repeat(64)]]);
       await repository.complete(mine.id, link.id, 'e1', 'copy-1', 'd'.repeat(64));
       expect((await repository.listForLink(mine.id, link.id)).map((row) => [row.copyEventId, row.contentHash])).toEqual([['copy-1', 'd'.repeat(64)]]);
-      expect(await repository.remove(mine.id, link.id, ['e1'])).toBe(1);
+      await repository.recordIntents(mine.id, link.id, [{ sourceEventId: 'e2', contentHash: 'e'.repeat(64), seriesSourceId: null }]);
+      // A chunk's completions in one statement: each row gets its own id and hash.
+      await repository.completeMany(mine.id, link.id, [
+        { sourceEventId: 'e2', copyEventId: 'copy-2', contentHash: 'f'.repeat(64) },
+        { sourceEventId: 'e1', copyEventId: 'copy-1b', contentHash: '1'.repeat(64) },
+      ]);
+      expect((await repository.listForLink(mine.id, link.id)).map((row) => [row.sourceEventId, row.copyEventId, row.contentHash])).toEqual([
+        ['e1', 'copy-1b', '1'.repeat(64)],
+        ['e2', 'copy-2', 'f'.repeat(64)],
+      ]);
+      expect(await repository.remove(mine.id, link.id, ['e1', 'e2'])).toBe(2);
     } finally {
       await moduleRef.close();
     }

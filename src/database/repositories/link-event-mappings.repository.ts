@@ -9,6 +9,12 @@ export interface MappingIntent {
   seriesSourceId: string | null;
 }
 
+export interface MappingCompletion {
+  sourceEventId: string;
+  copyEventId: string;
+  contentHash: string;
+}
+
 /**
  * The sync engine's idempotency records (one row per source event and its copy). Every method
  * is scoped by tenant and link first. A row with `copyEventId` null is an intent: the create
@@ -36,6 +42,21 @@ export class LinkEventMappingsRepository {
   /** The copy exists with this content: store its id and hash. */
   async complete(tenantId: string, linkId: string, sourceEventId: string, copyEventId: string, contentHash: string): Promise<void> {
     await this.mappings.update({ tenantId, linkId, sourceEventId }, { copyEventId, contentHash });
+  }
+
+  /**
+   * Many completions in one statement (a chunk of writes): one round trip instead of one UPDATE
+   * per row, which was most of the database time of a large first sync.
+   */
+  async completeMany(tenantId: string, linkId: string, completions: MappingCompletion[]): Promise<void> {
+    if (completions.length === 0) return;
+    await this.mappings.query(
+      `UPDATE link_event_mappings AS m
+          SET copy_event_id = v.copy_event_id, content_hash = v.content_hash, updated_at = now()
+         FROM unnest($3::text[], $4::text[], $5::text[]) AS v(source_event_id, copy_event_id, content_hash)
+        WHERE m.tenant_id = $1 AND m.link_id = $2 AND m.source_event_id = v.source_event_id`,
+      [tenantId, linkId, completions.map((c) => c.sourceEventId), completions.map((c) => c.copyEventId), completions.map((c) => c.contentHash)],
+    );
   }
 
   /** The copy is gone at the provider (deleted by hand): the next write re-creates it by key. */

@@ -5,6 +5,7 @@ import { EventEmitter } from 'node:events';
 import { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../common/config/app-config';
+import type { TenantJobQueue, TenantTaskHandler } from '../../sync/tenant-jobs.types';
 import { WorkerLiveness } from './worker-liveness';
 import { LINK_TASKS, LinkJobPayload, StaleTickPayload, staleTickJobKey, syncJobKey, deleteJobKey, tenantQueue } from './link-jobs';
 
@@ -30,7 +31,7 @@ export interface LinkTaskHandlers {
  * and a job whose worker's process died is released (WorkerLiveness) and run again at once.
  */
 @Injectable()
-export class LinkJobQueue implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+export class LinkJobQueue implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown, TenantJobQueue {
   private readonly log = new NestLogger('LinkJobQueue');
   private utils?: WorkerUtils;
   private runner?: Runner;
@@ -39,6 +40,9 @@ export class LinkJobQueue implements OnModuleInit, OnApplicationBootstrap, OnApp
   private handlers?: LinkTaskHandlers;
   private liveness?: WorkerLiveness;
   private reaper?: NodeJS.Timeout;
+  /** Other features' tasks (Connections' syncs) on the same worker and tenant queues. */
+  private readonly extraTasks = new Map<string, TenantTaskHandler>();
+  private readonly staleSweeps: Array<(now: Date) => Promise<number>> = [];
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -47,6 +51,23 @@ export class LinkJobQueue implements OnModuleInit, OnApplicationBootstrap, OnApp
 
   setHandlers(handlers: LinkTaskHandlers): void {
     this.handlers = handlers;
+  }
+
+  registerTask(identifier: string, handler: TenantTaskHandler): void {
+    this.extraTasks.set(identifier, handler);
+  }
+
+  registerStaleSweep(sweep: (now: Date) => Promise<number>): void {
+    this.staleSweeps.push(sweep);
+  }
+
+  async enqueueTenantJob(identifier: string, tenantId: string, payload: Record<string, unknown>, jobKey: string): Promise<void> {
+    await this.requireUtils().addJob(identifier, payload, {
+      queueName: tenantQueue(tenantId),
+      jobKey,
+      jobKeyMode: 'preserve_run_at',
+      maxAttempts: SYNC_MAX_ATTEMPTS,
+    });
   }
 
   /** The queue's schema and pool: ready before any bootstrap hook (the cron's) adds a job. */
@@ -152,7 +173,11 @@ export class LinkJobQueue implements OnModuleInit, OnApplicationBootstrap, OnApp
     const taskList: TaskList = {
       [LINK_TASKS.sync]: (payload, helpers) => handlers.sync(payload as LinkJobPayload, helpers),
       [LINK_TASKS.delete]: (payload, helpers) => handlers.delete(payload as LinkJobPayload, helpers),
-      [LINK_TASKS.staleTick]: (payload) => handlers.staleTick(payload as StaleTickPayload),
+      [LINK_TASKS.staleTick]: async (payload) => {
+        await handlers.staleTick(payload as StaleTickPayload);
+        for (const sweep of this.staleSweeps) await sweep(new Date());
+      },
+      ...Object.fromEntries(this.extraTasks),
     };
     const concurrency = this.config.links.queueConcurrency;
     const liveness = new WorkerLiveness(pgPool);

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { syncWindow } from '../../common/config/sync-window';
 import type { JobHelpers } from 'graphile-worker';
 import { APP_CONFIG, AppConfig } from '../../common/config/app-config';
 import { LinkEntity } from '../../database/entities/link.entity';
@@ -7,7 +8,8 @@ import { isProviderError } from '../../providers/provider-errors';
 import { ProviderRegistry } from '../../providers/provider-registry';
 import { parsePolicy } from '../../sync/link-policy';
 import type { LinkEndpoint } from '../../sync/link-sync.types';
-import { LinkAccessResolver, providerNameOf } from '../link-access.resolver';
+import { providerNameOf } from '../../tenancy/delegation-access.service';
+import { LinkAccessResolver } from '../link-access.resolver';
 import { LINK_SYNC_ENGINE, LinkSyncEngine } from '../link-sync-engine';
 import { LinksMetrics } from '../links-metrics';
 import { nextAttemptAt } from './link-backoff';
@@ -15,7 +17,7 @@ import { judgeFailure } from './link-failure';
 import { LinkJobQueue } from './link-job.queue';
 import { LINK_TASKS, LinkJobPayload } from './link-jobs';
 import { StaleSyncCron } from './stale-sync.cron';
-import { TenantMutex, WithClient } from './tenant-mutex';
+import { TenantMutex, WithClient } from '../../sync/tenant-mutex.service';
 
 /** How a job ended, for the metrics: `failed` = the link was marked failed (the job itself completed). */
 type JobOutcome = 'succeeded' | 'failed' | 'skipped';
@@ -69,7 +71,7 @@ export class LinkJobRunner implements OnModuleInit {
         policy: policy.policy,
         tag: link.tag,
         cursor: link.syncCursor,
-        window: this.window(),
+        window: syncWindow(this.config.sync),
       });
       await this.links.recordSuccess(link.tenantId, link.id, {
         cursor: result.cursor,
@@ -156,14 +158,5 @@ export class LinkJobRunner implements OnModuleInit {
       calendarId = (await this.providers.get(provider).resolveMailbox(access)).primaryCalendarId;
     }
     return { provider, access, calendarId, timeZone: side === 'source' ? link.sourceTz : link.destinationTz };
-  }
-
-  private window(): { start: string; end: string } {
-    const day = 24 * 60 * 60 * 1000;
-    const now = Date.now();
-    return {
-      start: new Date(now - this.config.sync.pastDays * day).toISOString(),
-      end: new Date(now + this.config.sync.futureDays * day).toISOString(),
-    };
   }
 }

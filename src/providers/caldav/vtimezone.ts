@@ -1,4 +1,5 @@
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime } from 'luxon';
+import { isKnownTimeZone } from '../shared/wall-clock';
 
 /**
  * A VTIMEZONE for an IANA zone, built from the system's time-zone tables (via luxon), because
@@ -49,7 +50,7 @@ function computeVTimezone(zone: string, referenceYear: number): string {
 }
 
 export function isIanaZone(name: string): boolean {
-  return IANAZone.isValidZone(name);
+  return isKnownTimeZone(name);
 }
 
 const WEEKDAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];

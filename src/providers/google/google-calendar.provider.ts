@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { google, type calendar_v3 } from 'googleapis';
+import { google, type calendar_v3 } from './googleapis-calendar';
 import type {
   CalendarAccess,
   CalendarInfo,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { DateTime, IANAZone } from 'luxon';
-import type { calendar_v3 } from 'googleapis';
+import { DateTime } from 'luxon';
+import type { calendar_v3 } from './googleapis-calendar';
 import type {
   AttendeeResponse,
   CopyMarker,
@@ -10,6 +10,7 @@ import type {
   NormalizedEvent,
   Recurrence,
 } from '../calendar-provider';
+import { isKnownTimeZone, wallClockAt } from '../shared/wall-clock';
 import { ProviderError } from '../provider-errors';
 
 /**
@@ -83,6 +84,9 @@ export function fromGoogleTime(time: GoogleTime, fallbackZone: string): EventTim
   if (time.date) return { allDay: true, date: time.date };
   const zone = validZone(time.timeZone) ?? fallbackZone;
   const raw = time.dateTime ?? '';
+  // Google's usual form, an RFC 3339 instant with an offset: the zone's wall clock without Luxon (see wall-clock.ts).
+  const fast = RFC3339_INSTANT.test(raw) ? wallClockAt(Date.parse(raw), zone) : null;
+  if (fast !== null) return { allDay: false, dateTime: fast, timeZone: zone };
   const parsed = hasOffset(raw) ? DateTime.fromISO(raw, { setZone: true }).setZone(zone) : DateTime.fromISO(raw, { zone });
   if (!parsed.isValid) throw new ProviderError('INVALID_REQUEST', `Google answered an unreadable time: ${raw}`, { provider: 'google' });
   return { allDay: false, dateTime: parsed.toFormat(WALL_CLOCK), timeZone: zone };
@@ -231,13 +235,14 @@ export function parseCopyMarker(value: string | null | undefined): CopyMarker | 
 // ─── time helpers ─────────────────────────────────────────────────────────────────────────
 
 const OFFSET = /(Z|[+-]\d{2}:\d{2})$/i;
+const RFC3339_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
 
 function hasOffset(value: string): boolean {
   return OFFSET.test(value);
 }
 
 function validZone(zone: string | null | undefined): string | undefined {
-  return zone && IANAZone.isValidZone(zone) ? zone : undefined;
+  return zone && isKnownTimeZone(zone) ? zone : undefined;
 }
 
 /** The instant an event boundary stands for; all-day dates start at midnight in `zone`. */

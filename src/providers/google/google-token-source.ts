@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { google } from 'googleapis';
+import { google } from './googleapis-calendar';
 import type { CalendarAccess, OAuthTokens } from '../calendar-provider';
 import type { ProviderEndpoints } from '../provider-endpoints';
 import { ProviderError } from '../provider-errors';

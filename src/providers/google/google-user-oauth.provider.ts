@@ -1,4 +1,4 @@
-import { google } from 'googleapis';
+import { google } from './googleapis-calendar';
 import type { OAuthTokens, UserOAuthProvider } from '../calendar-provider';
 import type { ProviderEndpoints } from '../provider-endpoints';
 import { isProviderError, ProviderError } from '../provider-errors';

@@ -9,6 +9,7 @@ import { isProviderError, ProviderError } from '../provider-errors';
 import { MailboxPacer, type PacingOptions } from '../shared/mailbox-pacer';
 import { DEFAULT_RETRY, retryDelayMs, SYSTEM_CLOCK, type RetryClock, type RetryOptions } from '../shared/provider-retry';
 import { parseGraphFailure } from './graph-error-parser';
+import { DAY_MS, groupOccurrenceLookups, INSTANCES_PAGE } from './graph-occurrence-lookups';
 import { EXPAND_COPY_MARKER, MASTER_SELECT, eventFromGraph, eventToGraph, type GraphEventJson } from './graph-event-mapper';
 import { decodeCursor, encodeCursor, shortHash, type SeenInstance, type SyncState } from './graph-sync-cursor';
 import { GRAPH_BATCH_LIMIT, GraphTransport, type BatchAnswer, type BatchStep } from './graph-transport';
@@ -313,19 +314,26 @@ export class MicrosoftCalendarProvider implements CalendarProvider {
     });
   }
 
-  /** The occurrence ids of series at original starts, via /instances around each start; NOT_FOUND where the series has none. */
+  /**
+   * The occurrence ids of series at original starts, via /instances around the starts; NOT_FOUND
+   * where the series has none. The starts of one series that lie close together (a moved and a
+   * cancelled occurrence a few weeks apart) share one /instances request: Graph counts every
+   * request against the mailbox's quota, and a request per occurrence spent it on reads.
+   */
   private async findOccurrences(access: CalendarAccess, targets: { seriesId: string; originalStart: EventTime }[]): Promise<(string | ProviderError)[]> {
     if (targets.length === 0) return [];
     const prefix = mailboxPrefix(access);
-    const steps = targets.map(({ seriesId, originalStart }) => {
-      const instant = instantOf(originalStart);
-      const from = encodeURIComponent(instant.minus({ days: 1 }).toISO()!);
-      const to = encodeURIComponent(instant.plus({ days: 1 }).toISO()!);
-      return { method: 'GET' as const, url: `${prefix}/events/${encodeURIComponent(seriesId)}/instances?startDateTime=${from}&endDateTime=${to}&$select=id,originalStart,type,isAllDay&$top=50` };
+    const lookups = groupOccurrenceLookups(targets.map((target) => ({ seriesId: target.seriesId, ms: instantOf(target.originalStart).toMillis() })));
+    const steps = lookups.map(({ seriesId, fromMs, toMs }) => {
+      const from = encodeURIComponent(DateTime.fromMillis(fromMs - DAY_MS, { zone: 'UTC' }).toISO()!);
+      const to = encodeURIComponent(DateTime.fromMillis(toMs + DAY_MS, { zone: 'UTC' }).toISO()!);
+      return { method: 'GET' as const, url: `${prefix}/events/${encodeURIComponent(seriesId)}/instances?startDateTime=${from}&endDateTime=${to}&$select=id,originalStart,type,isAllDay&$top=${INSTANCES_PAGE}` };
     });
     const answers = await this.runBatched(access, steps);
-    return targets.map((target, k) => {
-      const answer = answers[k];
+    const lookupOf = new Map<number, number>();
+    lookups.forEach((lookup, k) => lookup.targets.forEach((t) => lookupOf.set(t, k)));
+    return targets.map((target, t) => {
+      const answer = answers[lookupOf.get(t)!];
       if (answer.status < 200 || answer.status >= 300) return failureOf(answer, 'GET instances');
       const value = (answer.body as { value?: { id: string; originalStart?: string }[] })?.value ?? [];
       const found = value.find((o) => o.originalStart && sameOriginalStart(o.originalStart, target.originalStart));

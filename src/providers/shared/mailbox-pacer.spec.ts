@@ -62,4 +62,17 @@ describe('MailboxPacer', () => {
     expect(log).toEqual(['start batch', 'end batch', 'start single', 'end single']);
     expect(pacer.maxConcurrent).toBe(4);
   });
+
+  it('counts a request at its answer, so the budget returns a window after the provider last counted it', async () => {
+    const clock = virtualClock();
+    const pacer = new MailboxPacer({ maxConcurrent: 1, requestsPerWindow: 2, windowMs: 1_000 }, clock);
+    const startedAt: number[] = [];
+    // A batch of two that takes 500 ms: the provider counts its steps up to t = 500.
+    await pacer.run('a@x.test', 2, async () => {
+      startedAt.push(clock.now());
+      await clock.sleep(500);
+    });
+    await pacer.run('a@x.test', 1, async () => startedAt.push(clock.now()));
+    expect(startedAt).toEqual([0, 1_500]);
+  });
 });

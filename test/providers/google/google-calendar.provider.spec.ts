@@ -57,6 +57,31 @@ describe('GoogleCalendarProvider against the Google emulator (HTTP)', () => {
       ]);
     });
 
+    it('calendars shared with the mailbox: reader and freeBusyReader are readOnly, writer is not; a write into a reader calendar fails PERMISSION_DENIED', async () => {
+      const BOB = 'bob@example.com';
+      harness.emulator.createMailbox({ email: BOB, timeZone: 'Europe/Berlin' });
+      const reader = harness.emulator.createCalendar(BOB, { summary: 'Bob (reader)' }).id;
+      const busy = harness.emulator.createCalendar(BOB, { summary: 'Bob (free/busy)' }).id;
+      const writer = harness.emulator.createCalendar(BOB, { summary: 'Bob (writer)' }).id;
+      harness.emulator.shareCalendar(reader, { email: ALICE, role: 'reader' });
+      harness.emulator.shareCalendar(busy, { email: ALICE, role: 'freeBusyReader' });
+      harness.emulator.shareCalendar(writer, { email: ALICE, role: 'writer' });
+      expect(await driver().listCalendars(alice)).toEqual([
+        { id: ALICE, name: ALICE, primary: true, readOnly: false, timeZone: 'America/New_York' },
+        { id: reader, name: 'Bob (reader)', primary: false, readOnly: true, timeZone: 'Europe/Berlin' },
+        { id: busy, name: 'Bob (free/busy)', primary: false, readOnly: true, timeZone: 'Europe/Berlin' },
+        { id: writer, name: 'Bob (writer)', primary: false, readOnly: false, timeZone: 'Europe/Berlin' },
+      ]);
+      // The whole write is refused: no item of it can succeed in that calendar.
+      const refused = await driver().writeEvents(alice, reader, [{ op: 'create', key: 'k-ro', event: baseEvent() }]).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(ProviderError);
+      expect(refused).toMatchObject({ kind: 'PERMISSION_DENIED', status: 403, providerCode: 'requiredAccessLevel' });
+      expect(harness.emulator.readEvents(reader)).toEqual([]);
+      const [written] = await driver().writeEvents(alice, writer, [{ op: 'create', key: 'k-rw', event: baseEvent() }]);
+      expect(written).toMatchObject({ ok: true });
+      expect(harness.emulator.readEvents(writer).map((e) => e.summary)).toEqual(['Planning']);
+    });
+
     it('caches the access token: three calls, one token request', async () => {
       const d = driver();
       await d.resolveMailbox(alice);

@@ -2,6 +2,7 @@ import { isProviderError, type ProviderError } from '../../../src/providers/prov
 import type { CalendarAccess, NormalizedEvent } from '../../../src/providers/calendar-provider';
 import { COPY_MARKER_PROPERTY_ID } from '../../../src/providers/microsoft/graph-event-mapper';
 import { byTitle, comparable, startProviderEnv, type ProviderEnv } from './microsoft-provider-env';
+import { normalizedEvent } from '../../support/normalized-event';
 
 const WINDOW = { start: '2030-03-01T00:00:00Z', end: '2030-05-01T00:00:00Z' };
 
@@ -65,6 +66,27 @@ describe('MicrosoftCalendarProvider against the Graph emulator', () => {
     p.env.emulator.createCalendar('alice@contoso.test', 'Side');
     const calendars = await p.provider.listCalendars(alice);
     expect(calendars.map((c) => [c.name, c.primary, c.readOnly])).toEqual([['Calendar', true, false], ['Side', false, false]]);
+  });
+
+  it('a calendar shared read-only (canEdit false) is readOnly; one shared with edit rights is not; a write into the read-only one is PERMISSION_DENIED', async () => {
+    const e = p.env.emulator;
+    const readOnly = e.addSharedCalendar(p.tenant.alice.email, { name: 'Carol (read-only)', owner: { address: 'carol@fabrikam.test' } }).id;
+    const editable = e.addSharedCalendar(p.tenant.alice.email, { name: 'Carol (edit)', owner: { address: 'carol@fabrikam.test' }, canEdit: true }).id;
+    expect(await p.provider.listCalendars(alice)).toEqual([
+      { id: aliceCalendar, name: 'Calendar', primary: true, readOnly: false, timeZone: null },
+      { id: readOnly, name: 'Carol (read-only)', primary: false, readOnly: true, timeZone: null },
+      { id: editable, name: 'Carol (edit)', primary: false, readOnly: false, timeZone: null },
+    ]);
+    const event = normalizedEvent({ title: 'Into a shared calendar' });
+    const refused = await p.provider.writeEvents(alice, readOnly, [{ op: 'create', key: 'ro-1', event }]).then(
+      (results) => results[0],
+      (error: unknown) => ({ ok: false as const, error: error as ProviderError }),
+    );
+    expect(refused).toMatchObject({ ok: false, error: { kind: 'PERMISSION_DENIED', status: 403, providerCode: 'ErrorAccessDenied' } });
+    expect(e.listStoredEvents(p.tenant.alice.email, readOnly)).toEqual([]);
+    const [written] = await p.provider.writeEvents(alice, editable, [{ op: 'create', key: 'rw-1', event }]);
+    expect(written).toMatchObject({ ok: true });
+    expect(e.listStoredEvents(p.tenant.alice.email, editable).map((stored) => stored.subject)).toEqual(['Into a shared calendar']);
   });
 
   it('lists a window in full as series master + exception + singles, with zones, all-day dates and exdates', async () => {

@@ -1,4 +1,4 @@
-import { advisoryKey, TenantMutex, WithClient } from './tenant-mutex';
+import { advisoryKey, TenantMutex, WithClient } from './tenant-mutex.service';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
