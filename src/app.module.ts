@@ -4,6 +4,8 @@ import { AppConfig } from './common/config/app-config';
 import { BodyParserMiddleware } from './common/http/body-parser.middleware';
 import { HttpMetricsMiddleware } from './common/observability/http-metrics.middleware';
 import { DatabaseModule } from './database/database.module';
+import { ConnectionsModule } from './connections/connections.module';
+import { DestinationCalendarsModule } from './destination-calendars/destination-calendars.module';
 import { IcsModule } from './ics/ics.module';
 import { LinksModule } from './links/links.module';
 import { ProvidersModule } from './providers/providers.module';
@@ -25,6 +27,8 @@ export class AppModule implements NestModule {
         ...extraModules,
         IcsModule,
         LinksModule,
+        ConnectionsModule,
+        DestinationCalendarsModule,
       ],
     };
   }

@@ -7,11 +7,13 @@ const CALCOM_CODES: Record<number, string> = {
   401: 'UnauthorizedException',
   403: 'ForbiddenException',
   404: 'NotFoundException',
+  408: 'RequestTimeoutException',
   409: 'ConflictException',
   413: 'PayloadTooLargeException',
   415: 'UnsupportedMediaTypeException',
   422: 'UnprocessableEntityException',
   429: 'TooManyRequestsException',
+  503: 'ServiceUnavailableException',
 };
 
 export class CalcomErrorFormatter implements SurfaceErrorFormatter {

@@ -3,6 +3,7 @@ import { ProviderRegistry } from '../providers/provider-registry';
 import { ProvidersModule } from '../providers/providers.module';
 import { CALENDAR_PROVIDERS, CalendarProviderLookup } from './calendar-providers';
 import { SyncEngine } from './sync-engine.service';
+import { TwoWaySyncService } from './two-way-sync.service';
 
 /**
  * The sync engine. Its mapping repository comes from the shared repository layer
@@ -23,8 +24,8 @@ export class SyncModule {
     return {
       module: SyncModule,
       imports,
-      providers: [SyncEngine, providers],
-      exports: [SyncEngine],
+      providers: [SyncEngine, TwoWaySyncService, providers],
+      exports: [SyncEngine, TwoWaySyncService],
     };
   }
 }

@@ -13,6 +13,16 @@ export interface RunningRadicale {
   username: string;
   password: string;
   stop(): Promise<void>;
+  /** Only with `{ rights: 'file' }`: the user may still read this collection (URL or path) but no longer write to it. */
+  makeReadOnly(collection: string): void;
+}
+
+export interface RadicaleOptions {
+  /**
+   * `owner_only` (default): the user reads and writes everything in their home. `file`: the same
+   * through a rights file Radicale re-reads on every request, so makeReadOnly takes effect at once.
+   */
+  rights?: 'owner_only' | 'file';
 }
 
 const PYTHON = process.env.RADICALE_PYTHON ?? '/usr/bin/python3';
@@ -38,14 +48,17 @@ export function isRadicaleAvailable(): boolean {
  * plain-text htpasswd user, so that tsdav authenticates with ordinary Basic auth exactly as
  * it would against a production server.
  */
-export async function startRadicale(): Promise<RunningRadicale> {
+export async function startRadicale(options: RadicaleOptions = {}): Promise<RunningRadicale> {
   if (!isRadicaleAvailable()) throw new Error(`Radicale is not installed (${PYTHON} -m radicale); apt-get install -y radicale`);
   const dir = mkdtempSync(join(tmpdir(), 'cb-radicale-'));
   const username = 'tester';
   const password = randomBytes(12).toString('hex');
   const port = await freePort();
   writeFileSync(join(dir, 'users'), `${username}:${password}\n`);
-  writeFileSync(join(dir, 'config'), radicaleConfig(dir, port));
+  const rightsFile = options.rights === 'file' ? join(dir, 'rights') : undefined;
+  const readOnly: string[] = [];
+  if (rightsFile) writeFileSync(rightsFile, rightsRules(readOnly));
+  writeFileSync(join(dir, 'config'), radicaleConfig(dir, port, rightsFile));
 
   const child = spawn(PYTHON, ['-m', 'radicale', '--config', join(dir, 'config')], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -66,10 +79,27 @@ export async function startRadicale(): Promise<RunningRadicale> {
       await stopProcess(child);
       rmSync(dir, { recursive: true, force: true });
     },
+    makeReadOnly: (collection) => {
+      if (!rightsFile) throw new Error("makeReadOnly needs startRadicale({ rights: 'file' })");
+      readOnly.push(new URL(collection, url).pathname.replace(/^\/+|\/+$/g, ''));
+      writeFileSync(rightsFile, rightsRules(readOnly));
+    },
   };
 }
 
-function radicaleConfig(dir: string, port: number): string {
+/** owner_only as rules (Radicale's documented equivalent), with the read-only collections first. */
+function rightsRules(readOnly: string[]): string {
+  // Radicale formats the rule (braces would need doubling); collection names here are hex.
+  const escape = (path: string) => path.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+  return [
+    ...readOnly.flatMap((path, index) => [`[read-only-${index}]`, 'user: .+', `collection: ${escape(path)}`, 'permissions: r', '']),
+    '[root]', 'user: .+', 'collection:', 'permissions: R', '',
+    '[principal]', 'user: .+', 'collection: {user}', 'permissions: RW', '',
+    '[calendars]', 'user: .+', 'collection: {user}/[^/]+', 'permissions: rw', '',
+  ].join('\n');
+}
+
+function radicaleConfig(dir: string, port: number, rightsFile?: string): string {
   return [
     '[server]',
     `hosts = 127.0.0.1:${port}`,
@@ -80,7 +110,7 @@ function radicaleConfig(dir: string, port: number): string {
     // The default 1 s penalty after a failed login only slows down negative tests.
     'delay = 0',
     '[rights]',
-    'type = owner_only',
+    ...(rightsFile ? ['type = from_file', `file = ${rightsFile}`] : ['type = owner_only']),
     '[storage]',
     `filesystem_folder = ${join(dir, 'collections')}`,
     '[web]',
