@@ -55,7 +55,7 @@ fi
 
 (cd "$work" && exec env -i PATH="$PATH" HOME="$HOME" NODE_ENV=production SANDBOX=true PORT="$port" HOST=127.0.0.1 \
   DATA_DIR="$work/.data" ENCRYPTION_KEY="$(openssl rand -base64 32)" ADMIN_TOKEN="smoke-admin-token-123" \
-  JWT_SECRET="$(openssl rand -base64 32)" "${db_env[@]}" node dist/src/main.js >"$work/app.log" 2>&1) &
+  JWT_SECRET="$(openssl rand -base64 32)" "${db_env[@]}" node --max-semi-space-size=16 dist/src/main.js >"$work/app.log" 2>&1) &
 pid=$!
 
 for _ in $(seq 1 60); do
