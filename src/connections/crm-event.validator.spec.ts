@@ -1,5 +1,5 @@
 import { DomainException } from '../common/errors/domain.exception';
-import { CRM_EVENT_LIMITS, validateCrmEvent } from './crm-event.validator';
+import { CRM_EVENT_LIMITS, validateCrmEvent, validateCrmEventShape } from './crm-event.validator';
 import { expectCpuWithin } from '../../test/support/cpu-time';
 
 function problems(body: unknown, existing?: Parameters<typeof validateCrmEvent>[1]): Array<{ field: string; message: string }> {
@@ -30,6 +30,7 @@ describe('validateCrmEvent', () => {
       timeZone: 'Europe/Berlin',
       allDay: false,
       recurrence: [],
+      occurrence: null,
     });
     expect(validateCrmEvent({ ...VALID, start: '2030-03-04T09:00:00.123+05:30', end: '2030-03-04T09:00:00Z' }).startAt).toEqual(new Date('2030-03-04T03:30:00.123Z'));
   });
@@ -84,6 +85,29 @@ describe('validateCrmEvent', () => {
     expect(validateCrmEvent({ description: null, location: 'Room' }, stored)).toMatchObject({ description: null, location: 'Room' });
     expect(problems({ end: '2030-03-04T08:00' }, stored)).toEqual([{ field: 'end', message: 'end must be after start' }]);
     expect(problems({ timeZone: 'Nowhere/City' }, stored)).toEqual([{ field: 'timeZone', message: 'timeZone must be an IANA time zone name such as Europe/Berlin' }]);
+  });
+
+  it('an exception names its series and the original start together (POST only), and does not recur', () => {
+    const series = '3F1C1F7E-9A55-4A8E-9F0A-2B8F1B6F4D11';
+    expect(validateCrmEvent({ ...VALID, recurringEventId: series, originalStart: '2030-03-04T09:00:00' }).occurrence).toEqual({
+      recurringEventId: series.toLowerCase(),
+      originalStart: '2030-03-04T09:00:00',
+    });
+    expect(problems({ ...VALID, recurringEventId: series })).toEqual([{ field: 'originalStart', message: 'originalStart is required with recurringEventId' }]);
+    expect(problems({ ...VALID, originalStart: '2030-03-04T09:00:00' })).toEqual([{ field: 'recurringEventId', message: 'recurringEventId is required with originalStart' }]);
+    expect(problems({ ...VALID, recurringEventId: 'series-1', originalStart: 7 })).toEqual([
+      { field: 'recurringEventId', message: 'recurringEventId must be the id of one of your recurring events' },
+      { field: 'originalStart', message: 'originalStart must be a string' },
+    ]);
+    expect(problems({ ...VALID, recurringEventId: series, originalStart: '2030-03-04T09:00:00', recurrence: ['RRULE:FREQ=DAILY'] })).toEqual([
+      { field: 'recurrence', message: 'an exception (recurringEventId) is one occurrence: recurrence must be empty' },
+    ]);
+    const stored = validateCrmEvent(VALID);
+    expect(problems({ recurringEventId: series, originalStart: 'x' }, stored)).toEqual([
+      { field: 'recurringEventId', message: 'recurringEventId cannot be changed' },
+      { field: 'originalStart', message: 'originalStart cannot be changed' },
+    ]);
+    expect(() => validateCrmEventShape({ recurringEventId: series })).toThrow(expect.objectContaining({ details: [{ field: 'recurringEventId', message: 'recurringEventId cannot be changed' }] }));
   });
 
   it('stays linear on long pathological strings', () => {

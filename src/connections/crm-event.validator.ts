@@ -4,6 +4,15 @@ import { ErrorCode, FieldError } from '../common/errors/error-codes';
 import type { CrmEventFields } from '../database/repositories/crm-events.repository';
 
 export const CRM_EVENT_FIELDS = ['title', 'description', 'location', 'start', 'end', 'timeZone', 'allDay', 'recurrence'] as const;
+/** POST only: make the event an exception (a modified occurrence) of one of the user's series. */
+export const CRM_OCCURRENCE_FIELDS = ['recurringEventId', 'originalStart'] as const;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A POST's request to replace one occurrence of a series (checked against the series by the service). */
+export interface CrmOccurrenceRequest {
+  recurringEventId: string;
+  originalStart: string;
+}
 export const CRM_EVENT_LIMITS = {
   title: 1024,
   description: 8192,
@@ -32,13 +41,15 @@ type Fail = (field: string, message: string) => void;
  * with or without offset, read in `timeZone`); `timeZone` an IANA name (default UTC); end after
  * start; `recurrence` up to 20 lines: one `RRULE:` line with FREQ, and `EXDATE` lines.
  */
-export function validateCrmEvent(body: unknown, existing?: CrmEventFields): CrmEventFields {
+export function validateCrmEvent(body: unknown, existing?: CrmEventFields): CrmEventFields & { occurrence: CrmOccurrenceRequest | null } {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw validationFailed([{ field: 'body', message: 'request body must be a JSON object' }]);
   const input = body as Record<string, unknown>;
   const errors: FieldError[] = [];
   const fail: Fail = (field, message) => errors.push({ field, message });
   for (const field of Object.keys(input)) {
-    if (!(CRM_EVENT_FIELDS as readonly string[]).includes(field)) fail(field, `property ${field} should not exist`);
+    if ((CRM_OCCURRENCE_FIELDS as readonly string[]).includes(field)) {
+      if (existing) fail(field, `${field} cannot be changed`);
+    } else if (!(CRM_EVENT_FIELDS as readonly string[]).includes(field)) fail(field, `property ${field} should not exist`);
   }
   const has = (field: string) => Object.prototype.hasOwnProperty.call(input, field);
 
@@ -62,10 +73,24 @@ export function validateCrmEvent(body: unknown, existing?: CrmEventFields): CrmE
     endAt = time('end', end, allDay, timeZone, fail);
     if (startAt && endAt && endAt.getTime() <= startAt.getTime()) fail('end', allDay ? 'end must be a date after start (the end date is exclusive)' : 'end must be after start');
   }
-  if (errors.length > 0 || title === undefined || start === undefined || end === undefined || timeZone === undefined || !startAt || !endAt || recurrence === undefined) {
+  const occurrence = existing ? null : occurrenceRequest(input, fail);
+  if (occurrence && recurrence && recurrence.length > 0) fail('recurrence', 'an exception (recurringEventId) is one occurrence: recurrence must be empty');
+  if (errors.length > 0 || title === undefined || start === undefined || end === undefined || timeZone === undefined || !startAt || !endAt || recurrence === undefined || occurrence === undefined) {
     throw validationFailed(errors);
   }
-  return { title, description, location, start, end, startAt, endAt, timeZone, allDay, recurrence };
+  return { title, description, location, start, end, startAt, endAt, timeZone, allDay, recurrence, occurrence };
+}
+
+/** `recurringEventId` and `originalStart` come together (null: neither); undefined after a failure. */
+function occurrenceRequest(input: Record<string, unknown>, fail: Fail): CrmOccurrenceRequest | null | undefined {
+  const has = (field: string) => input[field] !== undefined && input[field] !== null;
+  if (!has('recurringEventId') && !has('originalStart')) return null;
+  const id = input.recurringEventId;
+  const idOk = typeof id === 'string' && UUID.test(id);
+  if (!idOk) fail('recurringEventId', has('recurringEventId') ? 'recurringEventId must be the id of one of your recurring events' : 'recurringEventId is required with originalStart');
+  const original = has('originalStart') ? text(input, 'originalStart', true, CRM_EVENT_LIMITS.time, fail) : undefined;
+  if (!has('originalStart')) fail('originalStart', 'originalStart is required with recurringEventId');
+  return idOk && original !== undefined ? { recurringEventId: (id as string).toLowerCase(), originalStart: original } : undefined;
 }
 
 /**
@@ -77,7 +102,8 @@ export function validateCrmEventShape(body: unknown): void {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw validationFailed([{ field: 'body', message: 'request body must be a JSON object' }]);
   const errors: FieldError[] = [];
   for (const [field, value] of Object.entries(body as Record<string, unknown>)) {
-    if (!(CRM_EVENT_FIELDS as readonly string[]).includes(field)) errors.push({ field, message: `property ${field} should not exist` });
+    if ((CRM_OCCURRENCE_FIELDS as readonly string[]).includes(field)) errors.push({ field, message: `${field} cannot be changed` });
+    else if (!(CRM_EVENT_FIELDS as readonly string[]).includes(field)) errors.push({ field, message: `property ${field} should not exist` });
     else if (field === 'allDay' ? typeof value !== 'boolean' : field === 'recurrence' ? value !== null && !Array.isArray(value) : value !== null && typeof value !== 'string') {
       errors.push({ field, message: field === 'allDay' ? 'allDay must be a boolean' : field === 'recurrence' ? 'recurrence must be an array of RRULE/EXDATE lines' : `${field} must be a string` });
     }

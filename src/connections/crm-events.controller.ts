@@ -5,7 +5,7 @@ import { BearerAuthGuard } from '../tenancy/guards/bearer-auth.guard';
 import { CurrentPrincipal, Principal } from '../tenancy/principal';
 import { requireUser } from './crm-principal';
 import { CrmEventsService, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './crm-events.service';
-import { CRM_EVENT_EXAMPLE, CrmEventInputDto, CrmEventPageView, CrmEventView } from './dto/crm-events.dto';
+import { CRM_EVENT_EXAMPLE, CrmEventInputDto, CrmEventPageView, CrmEventPatchDto, CrmEventView } from './dto/crm-events.dto';
 
 /** The CRM's own event store (seed 001 / SPEC 4.2): what two-way sync keeps in step with the connected calendars. */
 @ApiTags('Calendar Connections')
@@ -58,7 +58,7 @@ export class CrmEventsController {
 
   @Patch(':id')
   @ApiOperation({ summary: 'Change a CRM event (the fields sent)', description: 'The result is checked as a whole; pushed by the next sync.' })
-  @ApiBody({ type: CrmEventInputDto, examples: { retitle: { value: { title: 'Pipeline review (moved)', start: '2026-03-02T10:00:00', end: '2026-03-02T10:30:00' } } } })
+  @ApiBody({ type: CrmEventPatchDto, examples: { retitle: { value: { title: 'Pipeline review (moved)', start: '2026-03-02T10:00:00', end: '2026-03-02T10:30:00' } } } })
   @ApiOkResponse({ type: CrmEventView })
   @ApiSurfaceErrors('crm', { 400: 'Validation failed: `detail` names each field.', 404: 'No such event of this user.' })
   update(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown): Promise<CrmEventView> {

@@ -4,7 +4,9 @@ import { ErrorCode } from '../common/errors/error-codes';
 import type { CrmEventEntity } from '../database/entities/crm-event.entity';
 import { ConnectionsRepository } from '../database/repositories/connections.repository';
 import { CrmEventsRepository } from '../database/repositories/crm-events.repository';
-import { validateCrmEvent, validateCrmEventShape, validationFailed } from './crm-event.validator';
+import type { CrmEventFields } from '../database/repositories/crm-events.repository';
+import { CrmOccurrenceRequest, validateCrmEvent, validateCrmEventShape, validationFailed } from './crm-event.validator';
+import { isSeriesOccurrence, wallClockInSeries } from './crm-occurrence';
 import { crmProviderOf } from './crm-provider-names';
 import type { CrmEventPageView, CrmEventView } from './dto/crm-events.dto';
 
@@ -61,17 +63,40 @@ export class CrmEventsService {
   }
 
   async create(tenantId: string, userId: number, body: unknown): Promise<CrmEventView> {
-    const fields = validateCrmEvent(body);
-    const row = await this.events.create(tenantId, userId, fields, new Date());
+    const { occurrence, ...fields } = validateCrmEvent(body);
+    const exception = occurrence ? await this.exceptionOf(tenantId, userId, fields, occurrence) : null;
+    const row = await this.events.create(tenantId, userId, fields, new Date(), exception);
     return this.get(tenantId, userId, row.id);
   }
 
   async update(tenantId: string, userId: number, id: string, body: unknown): Promise<CrmEventView> {
     validateCrmEventShape(body);
     const row = await this.require(tenantId, userId, id);
-    const fields = validateCrmEvent(body, row);
+    const { occurrence: _none, ...fields } = validateCrmEvent(body, row);
+    if (row.seriesId !== null && fields.recurrence.length > 0) throw validationFailed([{ field: 'recurrence', message: 'an exception (recurringEventId) is one occurrence: recurrence must be empty' }]);
     await this.events.updateFields(tenantId, userId, id, fields, new Date());
     return this.get(tenantId, userId, id);
+  }
+
+  /**
+   * A new exception of one of the user's live series: `originalStart` (read in the exception's zone)
+   * must start one of the series' occurrences, with no exception yet. Stored as the wall clock in
+   * the exception's zone, as the sync stores imported ones.
+   */
+  private async exceptionOf(tenantId: string, userId: number, fields: CrmEventFields, occurrence: CrmOccurrenceRequest): Promise<{ seriesId: string; originalStart: string }> {
+    const series = await this.events.findLive(tenantId, userId, occurrence.recurringEventId);
+    if (!series || series.seriesId !== null || series.recurrence.length === 0) {
+      throw validationFailed([{ field: 'recurringEventId', message: 'recurringEventId must be the id of one of your recurring events' }]);
+    }
+    const wall = wallClockInSeries(occurrence.originalStart, fields.timeZone, series.timeZone, series.allDay);
+    if (!wall || !isSeriesOccurrence(series, wall)) {
+      const shape = series.allDay ? 'a date (YYYY-MM-DD)' : 'a date-time';
+      throw validationFailed([{ field: 'originalStart', message: `originalStart must be ${shape} on which one of the series' occurrences starts` }]);
+    }
+    const originalStart = series.allDay ? wall : (wallClockInSeries(wall, series.timeZone, fields.timeZone, false) as string);
+    const existing = await this.events.findException(tenantId, userId, series.id, originalStart);
+    if (existing) throw validationFailed([{ field: 'originalStart', message: `that occurrence already has an exception: ${existing.id}` }]);
+    return { seriesId: series.id, originalStart };
   }
 
   async remove(tenantId: string, userId: number, id: string): Promise<void> {
@@ -96,6 +121,8 @@ export class CrmEventsService {
       timeZone: row.timeZone,
       allDay: row.allDay,
       recurrence: row.recurrence,
+      recurringEventId: row.seriesId,
+      originalStart: row.originalStart,
       origin: row.origin,
       provider: row.connectionId !== null && row.providerEventId !== null ? (providers.get(row.connectionId) ?? null) : null,
       createdAt: row.createdAt.toISOString(),

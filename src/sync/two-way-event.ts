@@ -35,7 +35,8 @@ export function instantOf(value: string, zone: string, allDay: boolean): Date | 
   return parsed.isValid ? parsed.toJSDate() : null;
 }
 
-function timeOf(value: string, zone: string, allDay: boolean): EventTime {
+/** A CRM time text → the model's time in `zone` (all-day: the date). */
+export function timeOf(value: string, zone: string, allDay: boolean): EventTime {
   if (allDay) return { allDay: true, date: value.slice(0, 10) };
   return { allDay: false, dateTime: wallClockIn(value, zone) ?? value.slice(0, 19), timeZone: zone };
 }
@@ -121,15 +122,18 @@ export function crmToNormalized(content: CrmEventContent): NormalizedEvent {
 }
 
 /** A provider event → CRM content; floating times are read in `fallbackZone`. */
+/** The model's time → CRM text in `zone`: a date, or the wall clock there (`YYYY-MM-DDTHH:mm:ss`). */
+export function timeText(time: EventTime, zone: string): string {
+  if (time.allDay) return time.date;
+  const wall = time.dateTime.slice(0, 19);
+  if (!time.timeZone || time.timeZone === zone) return wall;
+  return wallClockIn(DateTime.fromISO(wall, { zone: time.timeZone }).toISO() ?? wall, zone) ?? wall;
+}
+
 export function normalizedToCrm(event: NormalizedEvent, fallbackZone: string): CrmEventContent {
   const zone = (!event.start.allDay && event.start.timeZone) || fallbackZone;
   const allDay = event.start.allDay;
-  const text = (time: EventTime): string => {
-    if (time.allDay) return time.date;
-    const wall = time.dateTime.slice(0, 19);
-    if (!time.timeZone || time.timeZone === zone) return wall;
-    return wallClockIn(DateTime.fromISO(wall, { zone: time.timeZone }).toISO() ?? wall, zone) ?? wall;
-  };
+  const text = (time: EventTime): string => timeText(time, zone);
   return {
     title: event.title,
     description: event.description,

@@ -26,6 +26,7 @@ function row(id: string, source: NormalizedEvent, overrides: Partial<StoreRowSta
     startAt: new Date('2030-03-04T08:00:00Z'),
     endAt: new Date('2030-03-04T09:00:00Z'),
     recurring: false,
+    seriesRowId: null,
     ...overrides,
   };
 }
@@ -39,7 +40,7 @@ const EMPTY = { pullCreate: [], adopt: [], learn: [], pullUpdate: [], exdates: [
 describe('planTwoWay', () => {
   it('imports provider events the store does not know', () => {
     const a = event('a');
-    expect(plan({ snapshot: { fullScan: true, changed: [a], removed: [] } })).toEqual({ ...EMPTY, pullCreate: [a] });
+    expect(plan({ snapshot: { fullScan: true, changed: [a], removed: [] } })).toEqual({ ...EMPTY, pullCreate: [{ event: a, seriesRowId: null }] });
   });
 
   it('leaves an event alone when its content hash says nothing changed, even with a new etag', () => {
@@ -66,7 +67,7 @@ describe('planTwoWay', () => {
     expect(plan({ snapshot: { fullScan: false, changed: [edited], removed: ['b'] }, rows: [row('ra', a), row('rb', b)] })).toEqual({ ...EMPTY, pullUpdate: [{ rowId: 'ra', event: edited }], pullDelete: ['rb'] });
   });
 
-  it('a cancelled event counts as removed; modified occurrences are skipped; a cancelled occurrence is an EXDATE of its series', () => {
+  it('a cancelled event counts as removed; an occurrence of a single event is skipped; a cancelled occurrence is an EXDATE of its series', () => {
     const a = event('a');
     const occurrence = event('a_1', { occurrenceOf: { seriesId: 'a', originalStart: a.start } });
     expect(plan({ snapshot: { fullScan: false, changed: [{ ...a, status: 'cancelled' }, occurrence], removed: [] }, rows: [row('ra', a)] })).toEqual({ ...EMPTY, pullDelete: ['ra'], skipped: 1 });
@@ -77,6 +78,70 @@ describe('planTwoWay', () => {
       ...EMPTY,
       exdates: [{ rowId: 'rs', originalStart: { allDay: false, dateTime: '2030-03-05T09:00:00', timeZone: 'Europe/Berlin' } }],
       skipped: 1,
+    });
+  });
+
+  describe('modified occurrences (exceptions)', () => {
+    const series = event('s', { recurrence: { rule: 'FREQ=WEEKLY', exdates: [] } });
+    const seriesRow = row('rs', series, { recurring: true });
+    const originalStart = { allDay: false as const, dateTime: '2030-03-11T09:00:00', timeZone: 'Europe/Berlin' };
+    const moved = event('s_20300311', { occurrenceOf: { seriesId: 's', originalStart }, start: { allDay: false, dateTime: '2030-03-11T15:00:00', timeZone: 'Europe/Berlin' } });
+
+    it('one of a series the store holds here is imported as an exception row of that series', () => {
+      expect(plan({ snapshot: { fullScan: false, changed: [moved], removed: [] }, rows: [seriesRow] })).toEqual({ ...EMPTY, pullCreate: [{ event: moved, seriesRowId: 'rs' }] });
+    });
+
+    it('one whose series is unknown, deleted in the CRM, not a series, or deleted in the same listing is skipped', () => {
+      const orphan = event('t_1', { occurrenceOf: { seriesId: 't', originalStart } });
+      expect(plan({ snapshot: { fullScan: false, changed: [orphan], removed: [] }, rows: [seriesRow] })).toEqual({ ...EMPTY, skipped: 1 });
+      expect(plan({ snapshot: { fullScan: false, changed: [moved], removed: [] }, rows: [{ ...seriesRow, deleted: true }] })).toMatchObject({ pullCreate: [], skipped: 1, pushDelete: ['rs'] });
+      expect(plan({ snapshot: { fullScan: false, changed: [moved], removed: [] }, rows: [{ ...seriesRow, recurring: false }] })).toEqual({ ...EMPTY, skipped: 1 });
+      expect(plan({ snapshot: { fullScan: false, changed: [moved], removed: ['s'] }, rows: [seriesRow] })).toEqual({ ...EMPTY, pullDelete: ['rs'], skipped: 1 });
+    });
+
+    it('an exception row is updated, kept, or pushed like any row', () => {
+      const exceptionRow = row('rx', moved, { seriesRowId: 'rs' });
+      const later = { ...moved, etag: 'e2', start: { allDay: false as const, dateTime: '2030-03-11T16:00:00', timeZone: 'Europe/Berlin' } };
+      expect(plan({ snapshot: { fullScan: false, changed: [later], removed: [] }, rows: [seriesRow, exceptionRow] })).toEqual({ ...EMPTY, pullUpdate: [{ rowId: 'rx', event: later }] });
+      expect(plan({ snapshot: { fullScan: false, changed: [moved], removed: [] }, rows: [seriesRow, { ...exceptionRow, hash: 'edited' }] })).toEqual({ ...EMPTY, unchanged: 1, pushUpdate: ['rx'] });
+      expect(plan({ snapshot: { fullScan: false, changed: [], removed: [] }, rows: [seriesRow, { ...exceptionRow, deleted: true }] })).toEqual({ ...EMPTY, pushDelete: ['rx'] });
+    });
+
+    it('cancelling a modified occurrence adds the EXDATE to the series and removes the exception row', () => {
+      const cancelled = { ...moved, status: 'cancelled' as const };
+      expect(plan({ snapshot: { fullScan: false, changed: [cancelled], removed: [] }, rows: [seriesRow, row('rx', moved, { seriesRowId: 'rs' })] })).toEqual({
+        ...EMPTY,
+        exdates: [{ rowId: 'rs', originalStart }],
+        pullDelete: ['rx'],
+      });
+    });
+
+    it('a full scan that no longer lists an exception removes its row', () => {
+      expect(plan({ snapshot: { fullScan: true, changed: [series], removed: [] }, rows: [seriesRow, row('rx', moved, { seriesRowId: 'rs' })] })).toEqual({ ...EMPTY, unchanged: 1, pullDelete: ['rx'] });
+    });
+
+    it('a series new in this listing takes its cancelled occurrences as EXDATEs and its moved ones as exceptions', () => {
+      const cancelled = { ...moved, id: 's_20300318', status: 'cancelled' as const, occurrenceOf: { seriesId: 's', originalStart: { ...originalStart, dateTime: '2030-03-18T09:00:00' } } };
+      const stranger = { ...moved, id: 'u_1', occurrenceOf: { seriesId: 'u', originalStart } };
+      expect(plan({ snapshot: { fullScan: true, changed: [cancelled, moved, series, stranger], removed: [] } })).toEqual({
+        ...EMPTY,
+        pullCreate: [
+          { event: { ...series, recurrence: { rule: 'FREQ=WEEKLY', exdates: [{ ...originalStart, dateTime: '2030-03-18T09:00:00' }] } }, seriesRowId: null },
+          { event: moved, seriesRowId: null, seriesEventId: 's' },
+        ],
+        skipped: 1,
+      });
+    });
+
+    it('a pending exception create is adopted only by an occurrence of its own series', () => {
+      const pendingException = row('px', moved, { providerEventId: null, seriesRowId: 'rs', providerHash: null });
+      expect(plan({ snapshot: { fullScan: false, changed: [moved], removed: [] }, rows: [seriesRow, pendingException] })).toEqual({ ...EMPTY, adopt: [{ rowId: 'px', event: moved }] });
+      const sameContentSingle = { ...moved, id: 'single', occurrenceOf: null };
+      expect(plan({ snapshot: { fullScan: false, changed: [sameContentSingle], removed: [] }, rows: [seriesRow, pendingException] })).toEqual({
+        ...EMPTY,
+        pullCreate: [{ event: sameContentSingle, seriesRowId: null }],
+        pushCreate: ['px'],
+      });
     });
   });
 
@@ -124,7 +189,7 @@ describe('planTwoWay', () => {
     const written = event('x');
     const pending = row('p', written, { providerEventId: null, providerEtag: null, syncedHash: null });
     const stranger = event('y', { title: 'Someone else' });
-    expect(plan({ snapshot: { fullScan: false, changed: [written, stranger], removed: [] }, rows: [pending] })).toEqual({ ...EMPTY, adopt: [{ rowId: 'p', event: written }], pullCreate: [stranger] });
+    expect(plan({ snapshot: { fullScan: false, changed: [written, stranger], removed: [] }, rows: [pending] })).toEqual({ ...EMPTY, adopt: [{ rowId: 'p', event: written }], pullCreate: [{ event: stranger, seriesRowId: null }] });
   });
 
   it('a full scan deletes bound rows missing from the listing inside the window only', () => {

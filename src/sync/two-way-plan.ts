@@ -17,9 +17,10 @@ import { syncHash } from './two-way-event';
  *   newer fact the provider reports; no time comes with it);
  * - a full scan (first sync, forgotten cursor) treats bound rows in the window that the listing
  *   lacks as deleted at the provider;
- * - modified occurrences of a series are not separate CRM events (the store keeps series by their
- *   rule and EXDATEs): skipped; a cancelled occurrence (Google lists it as its own item) becomes
- *   an EXDATE of its series' row;
+ * - a modified occurrence of a series the store holds here becomes (or updates) an exception
+ *   row of that series (its own times, `seriesRowId`); one of a series the store does not hold is
+ *   skipped. A cancelled occurrence (Google lists it as its own item) becomes an EXDATE of its
+ *   series' row, and its exception row, if any, goes;
  * - a provider event unknown by id but equal in content to a create of ours still pending here
  *   (written, then the sync died before storing the id) is that create: adopted, not imported.
  */
@@ -44,6 +45,8 @@ export interface StoreRowState {
   startAt: Date;
   endAt: Date;
   recurring: boolean;
+  /** An exception row: the row of its series. */
+  seriesRowId: string | null;
 }
 
 export interface ProviderSnapshot {
@@ -63,8 +66,11 @@ export interface TwoWayInput {
 }
 
 export interface TwoWayPlan {
-  /** Provider events new to the store. */
-  pullCreate: NormalizedEvent[];
+  /**
+   * Provider events new to the store; a modified occurrence with the row of its series, or, when
+   * the series is new in this same listing, the series' provider id (`seriesEventId`).
+   */
+  pullCreate: { event: NormalizedEvent; seriesRowId: string | null; seriesEventId?: string }[];
   /** Pending creates found at the provider (interrupted syncs): the row takes the event's id. */
   adopt: { rowId: string; event: NormalizedEvent }[];
   /** Our own writes seen again: the provider's form of them, for the next comparisons. */
@@ -99,27 +105,36 @@ export function planTwoWay(input: TwoWayInput): TwoWayPlan {
   const seen = new Set<string>();
   const removed = new Set(input.snapshot.removed);
 
+  // Occurrences of a series the store does not hold yet: settled once this listing's new series are known.
+  const newSeriesOccurrences: NormalizedEvent[] = [];
   for (const event of input.snapshot.changed) {
     if (!event.id) continue;
     seen.add(event.id);
     if (event.status === 'cancelled') {
       const series = event.occurrenceOf ? here.get(event.occurrenceOf.seriesId) : undefined;
       if (event.occurrenceOf && series && !series.deleted) plan.exdates.push({ rowId: series.id, originalStart: event.occurrenceOf.originalStart });
-      else if (event.occurrenceOf) plan.skipped++;
-      else removed.add(event.id);
-      continue;
-    }
-    if (event.occurrenceOf) {
-      plan.skipped++;
+      else if (event.occurrenceOf && !series && !here.has(event.id)) newSeriesOccurrences.push(event);
+      else if (event.occurrenceOf && !here.has(event.id)) plan.skipped++;
+      // A single event cancelled, or a modified occurrence cancelled: its row goes.
+      if (!event.occurrenceOf || here.has(event.id)) removed.add(event.id);
       continue;
     }
     const row = here.get(event.id);
+    const series = event.occurrenceOf ? here.get(event.occurrenceOf.seriesId) : undefined;
+    if (!row && event.occurrenceOf && !series) {
+      newSeriesOccurrences.push(event);
+      continue;
+    }
+    if (!row && event.occurrenceOf && (!series || series.deleted || !series.recurring || series.seriesRowId !== null)) {
+      plan.skipped++;
+      continue;
+    }
     if (!row) {
       const ours = pending.get(syncHash(event));
-      if (ours && !touched.has(ours.id)) {
+      if (ours && !touched.has(ours.id) && ours.seriesRowId === (series?.id ?? null)) {
         touched.add(ours.id);
         plan.adopt.push({ rowId: ours.id, event });
-      } else plan.pullCreate.push(event);
+      } else plan.pullCreate.push({ event, seriesRowId: series?.id ?? null });
       continue;
     }
     touched.add(row.id);
@@ -143,6 +158,8 @@ export function planTwoWay(input: TwoWayInput): TwoWayPlan {
     else pushChange(plan, row);
   }
 
+  settleNewSeriesOccurrences(plan, newSeriesOccurrences);
+
   if (input.snapshot.fullScan) {
     const start = Date.parse(input.window.start);
     const end = Date.parse(input.window.end);
@@ -159,6 +176,12 @@ export function planTwoWay(input: TwoWayInput): TwoWayPlan {
     else plan.pullDelete.push(row.id);
   }
 
+  // Occurrences of a series deleted in this same listing go with it.
+  const goneSeries = new Set(plan.pullDelete);
+  const kept = plan.pullCreate.filter((create) => create.seriesRowId === null || !goneSeries.has(create.seriesRowId));
+  plan.skipped += plan.pullCreate.length - kept.length;
+  plan.pullCreate = kept;
+
   for (const row of input.rows) {
     if (touched.has(row.id)) continue;
     if (row.target === null) {
@@ -170,6 +193,24 @@ export function planTwoWay(input: TwoWayInput): TwoWayPlan {
     if (row.deleted || row.providerEventId === null || row.hash !== row.syncedHash) pushChange(plan, row);
   }
   return plan;
+}
+
+/**
+ * Occurrences listed with a series that is itself new in this listing (a first sync, or a series
+ * made and changed between two syncs; Google lists them apart): a cancelled one becomes an EXDATE
+ * of the series' import, a modified one an import attached to it. Others are skipped.
+ */
+function settleNewSeriesOccurrences(plan: TwoWayPlan, occurrences: NormalizedEvent[]): void {
+  const newSeries = new Map<string, TwoWayPlan['pullCreate'][number]>();
+  for (const create of plan.pullCreate) if (create.event.id && create.event.recurrence && !create.event.occurrenceOf) newSeries.set(create.event.id, create);
+  for (const event of occurrences) {
+    const occurrenceOf = event.occurrenceOf as NonNullable<NormalizedEvent['occurrenceOf']>;
+    const series = newSeries.get(occurrenceOf.seriesId);
+    const recurrence = series?.event.recurrence;
+    if (!series || !recurrence) plan.skipped++;
+    else if (event.status === 'cancelled') series.event = { ...series.event, recurrence: { ...recurrence, exdates: [...recurrence.exdates, occurrenceOf.originalStart] } };
+    else plan.pullCreate.push({ event, seriesRowId: null, seriesEventId: occurrenceOf.seriesId });
+  }
 }
 
 function pushChange(plan: TwoWayPlan, row: StoreRowState): void {

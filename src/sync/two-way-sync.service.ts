@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import type { CrmEventEntity } from '../database/entities/crm-event.entity';
 import { CrmEventsRepository } from '../database/repositories/crm-events.repository';
 import type { EventTime, NormalizedEvent, WriteOperation, WriteResult } from '../providers/calendar-provider';
@@ -6,7 +7,7 @@ import { ProviderError, ProviderErrorKind } from '../providers/provider-errors';
 import { CALENDAR_PROVIDERS, CalendarProviderLookup } from './calendar-providers';
 import { placeholderCopy, WRITE_CHUNK_SIZE } from './copy-writer';
 import { readSource } from './source-reader';
-import { crmHash, crmToNormalized, CrmEventContent, instantOf, normalizedToCrm, parseRecurrenceLines, recurrenceLines, syncHash } from './two-way-event';
+import { crmHash, crmToNormalized, CrmEventContent, instantOf, normalizedToCrm, parseRecurrenceLines, recurrenceLines, syncHash, timeOf, timeText } from './two-way-event';
 import { planTwoWay, StoreRowState } from './two-way-plan';
 import { bindingKey, TwoWayBinding, TwoWaySyncRequest, TwoWaySyncResult, TwoWayTarget } from './two-way-sync.types';
 
@@ -64,9 +65,13 @@ export class TwoWaySyncService {
     // Pull: the provider's changes into the store.
     const now = new Date();
     const saved: CrmEventEntity[] = [];
-    for (const event of plan.pullCreate) {
-      const row = { tenantId, userId, origin: 'provider', deletedAt: null, ...bindingColumns(request.here.binding) } as CrmEventEntity;
+    // Series first (an exception names its series' row, which gets its id here).
+    const newRows = new Map<string, CrmEventEntity>();
+    for (const { event, seriesRowId, seriesEventId } of [...plan.pullCreate].sort((a, b) => Number(a.seriesEventId !== undefined) - Number(b.seriesEventId !== undefined))) {
+      const seriesId = seriesEventId !== undefined ? (newRows.get(seriesEventId)?.id ?? null) : seriesRowId;
+      const row = { id: randomUUID(), tenantId, userId, origin: 'provider', deletedAt: null, seriesId, originalStart: null, ...bindingColumns(request.here.binding) } as CrmEventEntity;
       applyProviderVersion(row, event, request.timeZone, now);
+      if (event.id) newRows.set(event.id, row);
       saved.push(row);
     }
     for (const { rowId, event } of plan.pullUpdate) {
@@ -116,32 +121,17 @@ export class TwoWaySyncService {
       ...plan.pushDelete.map((id) => ({ row: byId.get(id) as CrmEventEntity, kind: 'delete' as const })),
     ];
     const counts = { pushed: 0, failed: 0, deleted: plan.pullDelete.length, created: [] as CrmEventEntity[] };
-    const groups = new Map<string, { binding: TwoWayBinding | null; pushes: Push[] }>();
-    for (const push of pushes) {
-      const binding = bindingOf(push.row);
-      const key = binding ? bindingKey(binding) : 'new';
-      const group = groups.get(key) ?? { binding, pushes: [] };
-      group.pushes.push(push);
-      groups.set(key, group);
-    }
-    for (const group of groups.values()) {
-      const target = group.binding === null ? request.newEvents : bindingKey(group.binding) === hereKey ? request.here : await request.resolve(group.binding);
-      if (!target) {
-        counts.failed += group.pushes.length;
-        continue;
-      }
-      try {
-        await this.push(tenantId, userId, target, group.pushes, counts);
-      } catch (error) {
-        // Another calendar (the destination) refusing us is that calendar's problem: its rows wait
-        // for the next sync; only this connection's own failures fail this connection's sync.
-        if (target === request.here || !(error instanceof ProviderError)) throw error;
-        counts.failed += group.pushes.length;
-      }
-    }
+    // An exception is written as a change of its series' occurrence: once the series exists at the
+    // provider (a series made in this sync first), in the series' calendar.
+    const seriesOf = (push: Push) => (push.row.seriesId !== null ? byId.get(push.row.seriesId) : undefined);
+    const waitsForSeries = (push: Push) => push.row.seriesId !== null && push.kind !== 'delete' && !seriesOf(push)?.providerEventId;
+    const waiting = new Set(pushes.filter(waitsForSeries));
+    await this.pushGroups(request, byId, pushes.filter((push) => !waiting.has(push)), counts);
+    // Those whose series is still not written wait for a later sync.
+    await this.pushGroups(request, byId, [...waiting].filter((push) => !waitsForSeries(push)), counts);
     // A keyed create that found an event this sync just imported (an interrupted create whose
     // content the provider restated): one event, one row — the CRM's.
-    const imported = new Map(saved.filter((row) => row.origin === 'provider' && row.providerEventId !== null && plan.pullCreate.some((event) => event.id === row.providerEventId)).map((row) => [`${bindingKey(request.here.binding)}|${row.providerEventId}`, row]));
+    const imported = new Map(saved.filter((row) => row.origin === 'provider' && row.providerEventId !== null && plan.pullCreate.some(({ event }) => event.id === row.providerEventId)).map((row) => [`${bindingKey(request.here.binding)}|${row.providerEventId}`, row]));
     const duplicates = counts.created.flatMap((row) => {
       const binding = bindingOf(row);
       const twin = binding ? imported.get(`${bindingKey(binding)}|${row.providerEventId}`) : undefined;
@@ -161,7 +151,37 @@ export class TwoWaySyncService {
     };
   }
 
-  private async push(tenantId: string, userId: number, target: TwoWayTarget, pushes: Push[], counts: PushCounts): Promise<void> {
+  /** Pushes grouped by the calendar they go to: a row's binding, an unbound exception's series' binding, else the new-events calendar. */
+  private async pushGroups(request: TwoWaySyncRequest, byId: Map<string, CrmEventEntity>, pushes: Push[], counts: PushCounts): Promise<void> {
+    const { tenantId, userId } = request;
+    const hereKey = bindingKey(request.here.binding);
+    const groups = new Map<string, { binding: TwoWayBinding | null; pushes: Push[] }>();
+    for (const push of pushes) {
+      const series = push.row.seriesId !== null ? byId.get(push.row.seriesId) : undefined;
+      const binding = bindingOf(push.row) ?? (series ? bindingOf(series) : null);
+      const key = binding ? bindingKey(binding) : 'new';
+      const group = groups.get(key) ?? { binding, pushes: [] };
+      group.pushes.push(push);
+      groups.set(key, group);
+    }
+    for (const group of groups.values()) {
+      const target = group.binding === null ? request.newEvents : bindingKey(group.binding) === hereKey ? request.here : await request.resolve(group.binding);
+      if (!target) {
+        counts.failed += group.pushes.length;
+        continue;
+      }
+      try {
+        await this.push(tenantId, userId, target, group.pushes, byId, counts);
+      } catch (error) {
+        // Another calendar (the destination) refusing us is that calendar's problem: its rows wait
+        // for the next sync; only this connection's own failures fail this connection's sync.
+        if (target === request.here || !(error instanceof ProviderError)) throw error;
+        counts.failed += group.pushes.length;
+      }
+    }
+  }
+
+  private async push(tenantId: string, userId: number, target: TwoWayTarget, pushes: Push[], byId: Map<string, CrmEventEntity>, counts: PushCounts): Promise<void> {
     // Record every create's binding first (provider id still null): a crash after the write leaves a keyed create to re-issue.
     const intents = pushes.filter((push) => push.kind === 'create' && bindingOf(push.row) === null);
     for (const { row } of intents) Object.assign(row, bindingColumns(target.binding), { providerEventId: null });
@@ -173,7 +193,7 @@ export class TwoWaySyncService {
       const followUps: Push[] = [];
       for (let start = 0; start < pending.length; start += WRITE_CHUNK_SIZE) {
         const chunk = pending.slice(start, start + WRITE_CHUNK_SIZE);
-        const results = await provider.writeEvents(target.access, target.binding.calendarId, chunk.map((push) => operationOf(push)));
+        const results = await provider.writeEvents(target.access, target.binding.calendarId, chunk.map((push) => operationOf(push, byId)));
         const wholeFailure = results.find((result): result is { ok: false; error: ProviderError } => !result.ok && WHOLE_CONNECTION_FAILURES.includes(result.error.kind));
         const done: CrmEventEntity[] = [];
         const gone: string[] = [];
@@ -192,13 +212,14 @@ export class TwoWaySyncService {
 }
 
 /** A tombstone whose create may have happened before a crash: the keyed create finds it, then it is deleted. */
-function operationOf(push: Push): WriteOperation {
+function operationOf(push: Push, byId: Map<string, CrmEventEntity>): WriteOperation {
   const { row } = push;
+  const occurrenceOf = occurrenceOfRow(row, byId);
   if (push.kind === 'delete') {
-    if (row.providerEventId === null) return { op: 'create', key: crmCreateKey(row.id), event: { ...placeholderCopy('crm', row.id), copyMarker: null } };
+    if (row.providerEventId === null) return { op: 'create', key: crmCreateKey(row.id), event: { ...placeholderCopy('crm', row.id), copyMarker: null, occurrenceOf } };
     return { op: 'delete', id: row.providerEventId };
   }
-  const event = crmToNormalized(contentOf(row));
+  const event = { ...crmToNormalized(contentOf(row)), occurrenceOf };
   if (push.kind === 'update' && row.providerEventId !== null) return { op: 'update', id: row.providerEventId, event };
   return { op: 'create', key: crmCreateKey(row.id), event };
 }
@@ -251,6 +272,13 @@ function applyResult(push: Push, result: WriteResult | undefined, done: CrmEvent
   return null;
 }
 
+/** An exception row's place in its series at the provider (the series' provider id and the original start); null for other rows. */
+function occurrenceOfRow(row: CrmEventEntity, byId: Map<string, CrmEventEntity>): NormalizedEvent['occurrenceOf'] {
+  const seriesEventId = row.seriesId !== null ? byId.get(row.seriesId)?.providerEventId : null;
+  if (!seriesEventId || row.originalStart === null) return null;
+  return { seriesId: seriesEventId, originalStart: timeOf(row.originalStart, row.timeZone, row.allDay) };
+}
+
 function contentOf(row: CrmEventEntity): CrmEventContent {
   return { title: row.title, description: row.description, location: row.location, start: row.start, end: row.end, timeZone: row.timeZone, allDay: row.allDay, recurrence: row.recurrence };
 }
@@ -279,6 +307,7 @@ function stateOf(row: CrmEventEntity): StoreRowState {
     startAt: row.startAt,
     endAt: row.endAt,
     recurring: row.recurrence.length > 0,
+    seriesRowId: row.seriesId,
   };
 }
 
@@ -290,6 +319,7 @@ function applyProviderVersion(row: CrmEventEntity, event: NormalizedEvent, fallb
   row.endAt = instantOf(content.end, content.timeZone, content.allDay) ?? row.startAt;
   row.providerEventId = event.id ?? null;
   row.providerEtag = event.etag ?? null;
+  if (event.occurrenceOf) row.originalStart = timeText(event.occurrenceOf.originalStart, content.timeZone);
   // The CRM side as stored (cut to the columns' limits, zone-converted) and the provider side as listed.
   row.syncedHash = crmHash(contentOf(row));
   row.providerHash = syncHash(event);

@@ -97,4 +97,37 @@ describeIfRadicale('Connections two-way sync over CalDAV (real Radicale)', () =>
     expect((await atServer()).map((event) => event.title)).toEqual(['Weekly']);
     expect((await sync()).body).toEqual(ZERO);
   });
+
+  it('a moved occurrence (RECURRENCE-ID) is an exception event; CRM edits and CRM-made exceptions land in the series resource', async () => {
+    const berlin = (date: string, time: string) => ({ allDay: false as const, dateTime: `${date}T${time}`, timeZone: 'Europe/Berlin' });
+    const [seriesId] = await serverWrite([
+      { op: 'create', key: 'dav-review', event: normalizedEvent({ title: 'Review', start: berlin(day(5), '14:00:00'), end: berlin(day(5), '15:00:00'), recurrence: { rule: 'FREQ=WEEKLY;COUNT=4', exdates: [] } }) },
+    ]);
+    await serverWrite([{ op: 'create', key: 'dav-review-move', event: normalizedEvent({ title: 'Review (Friday)', start: berlin(day(14), '10:00:00'), end: berlin(day(14), '11:00:00'), occurrenceOf: { seriesId, originalStart: berlin(day(12), '14:00:00') } }) }]);
+    expect((await sync()).body).toEqual({ ...ZERO, eventsCreated: 2 });
+    const stored = await events();
+    const series = stored.find((event) => event.title === 'Review')!;
+    const exception = stored.find((event) => event.title === 'Review (Friday)')!;
+    expect(exception).toMatchObject({ recurringEventId: series.id, originalStart: `${day(12)}T14:00:00`, start: `${day(14)}T10:00:00`, recurrence: [], provider: 'APPLE' });
+    expect((await sync()).body).toEqual(ZERO);
+
+    const occurrences = async () =>
+      (await provider.listEvents(access, connection.calendarId, { start: new Date(Date.now() - 86_400_000).toISOString(), end: new Date(Date.now() + 60 * 86_400_000).toISOString() })).events
+        .filter((event) => event.occurrenceOf?.seriesId === seriesId)
+        .map((event) => ({ title: event.title, original: (event.occurrenceOf!.originalStart as { dateTime: string }).dateTime.slice(0, 19), start: (event.start as { dateTime: string }).dateTime.slice(0, 19) }))
+        .sort((a, b) => (a.original < b.original ? -1 : 1));
+    await http(s.baseUrl, 'PATCH', `/api/v1/crm/calendar/events/${exception.id}`, { headers: user.headers, json: { title: 'Review (Friday, room 2)' } });
+    const made = await http(s.baseUrl, 'POST', '/api/v1/crm/calendar/events', {
+      headers: user.headers,
+      json: { title: 'Review (short)', start: `${day(19)}T14:00:00`, end: `${day(19)}T14:20:00`, timeZone: 'Europe/Berlin', recurringEventId: series.id, originalStart: `${day(19)}T14:00:00` },
+    });
+    expect(made.status).toBe(201);
+    expect((await sync()).body).toEqual({ ...ZERO, eventsPushed: 2 });
+    expect(await occurrences()).toEqual([
+      { title: 'Review (Friday, room 2)', original: `${day(12)}T14:00:00`, start: `${day(14)}T10:00:00` },
+      { title: 'Review (short)', original: `${day(19)}T14:00:00`, start: `${day(19)}T14:00:00` },
+    ]);
+    expect((await atServer()).filter((event) => event.title === 'Review')).toHaveLength(1);
+    expect((await sync()).body).toEqual(ZERO);
+  });
 });

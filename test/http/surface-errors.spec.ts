@@ -194,7 +194,8 @@ describe('every route answers bad input with the exact 4xx in its surface shape'
           ? 'Validation failed: username: must be a string; password: must be a string; serverUrl: must be a string'
           : crmPatch(path)
             ? 'Validation failed: title: title must be a string; description: description must be a string; location: location must be a string; start: start must be a string; end: end must be a string; timeZone: timeZone must be a string; allDay: allDay must be a boolean; recurrence: recurrence must be an array of RRULE/EXDATE lines'
-            : 'Validation failed: title: title must be a string; description: description must be a string; location: location must be a string; timeZone: timeZone must be a string; allDay: allDay must be a boolean; start: start must be a string; end: end must be a string; recurrence: recurrence must be an array of RRULE/EXDATE lines',
+            : 'Validation failed: title: title must be a string; description: description must be a string; location: location must be a string; timeZone: timeZone must be a string; allDay: allDay must be a boolean; start: start must be a string; end: end must be a string; recurrence: recurrence must be an array of RRULE/EXDATE lines; ' +
+              'recurringEventId: recurringEventId must be the id of one of your recurring events; originalStart: originalStart must be a string',
       ) });
       expectSurfaceShape(op.path, response);
     }

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 
 export const CRM_EVENT_EXAMPLE = {
   title: 'Weekly pipeline review',
@@ -45,7 +45,24 @@ export class CrmEventInputDto {
     description: 'RFC 5545 lines: one `RRULE:` line (with FREQ), optional `EXDATE` lines (cancelled occurrences). Empty or absent: a single event.',
   })
   recurrence?: string[];
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      'POST only: makes this event an exception of one of your recurring events (a moved or edited occurrence), replacing the occurrence that starts at `originalStart`. Not changeable afterwards; deleting an exception cancels that occurrence.',
+  })
+  recurringEventId?: string;
+
+  @ApiPropertyOptional({
+    example: '2026-03-09T09:00:00',
+    maxLength: 64,
+    description: 'With `recurringEventId`: the start of the replaced occurrence as the series has it, read in this event\'s `timeZone` (a date for an all-day series).',
+  })
+  originalStart?: string;
 }
+
+/** PATCH: the same fields, less the series link (fixed at creation). */
+export class CrmEventPatchDto extends OmitType(CrmEventInputDto, ['recurringEventId', 'originalStart'] as const) {}
 
 export class CrmEventView {
   @ApiProperty({ format: 'uuid', example: '3f1c1f7e-9a55-4a8e-9f0a-2b8f1b6f4d11' })
@@ -74,6 +91,12 @@ export class CrmEventView {
 
   @ApiProperty({ type: [String], example: CRM_EVENT_EXAMPLE.recurrence })
   recurrence: string[];
+
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, example: null, description: 'An exception (a moved or edited occurrence): the id of its series. Null for single events and series.' })
+  recurringEventId: string | null;
+
+  @ApiProperty({ nullable: true, type: String, example: null, description: "An exception: the replaced occurrence's original start, as `start` is written (this event's zone)." })
+  originalStart: string | null;
 
   @ApiProperty({ enum: ['crm', 'provider'], example: 'crm', description: '`crm`: made in the CRM; `provider`: imported from a connected calendar.' })
   origin: 'crm' | 'provider';

@@ -1,4 +1,4 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { UserOwnedEntity } from './user-owned.entity';
 
 /** Where a CRM event came from: made in the CRM (pushed out), or imported from a connection's calendar. */
@@ -16,6 +16,7 @@ export type CrmEventOrigin = 'crm' | 'provider';
 @Entity('crm_events')
 @Index('crm_events_user_range', ['tenantId', 'userId', 'startAt'])
 @Index('crm_events_binding', ['tenantId', 'userId', 'connectionId', 'providerEventId'])
+@Index('crm_events_occurrence', ['seriesId', 'originalStart'], { unique: true, where: 'series_id IS NOT NULL' })
 export class CrmEventEntity extends UserOwnedEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -56,6 +57,21 @@ export class CrmEventEntity extends UserOwnedEntity {
 
   @Column({ type: 'varchar', length: 16 })
   origin: CrmEventOrigin;
+
+  /**
+   * A modified occurrence (an exception) of the series `seriesId` (another row of the same user):
+   * it replaces the series' occurrence that starts at `originalStart`. Goes with its series.
+   */
+  @Column({ name: 'series_id', type: 'uuid', nullable: true })
+  seriesId: string | null;
+
+  @ManyToOne(() => CrmEventEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'series_id' })
+  series?: CrmEventEntity;
+
+  /** The occurrence's original start, as `start` is written (the series' zone; a date when all-day). */
+  @Column({ name: 'original_start', type: 'varchar', length: 64, nullable: true })
+  originalStart: string | null;
 
   /** Binding to a provider event: through the user's connection … */
   @Column({ name: 'connection_id', type: 'integer', nullable: true })

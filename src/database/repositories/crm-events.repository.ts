@@ -49,17 +49,25 @@ export class CrmEventsRepository {
     return { events, next: rows.length > query.limit && last ? { startAt: last.startAt, id: last.id } : null };
   }
 
+  /** The live exception of the user's series `seriesId` for the occurrence at `originalStart`, if any. */
+  findException(tenantId: string, userId: number, seriesId: string, originalStart: string): Promise<CrmEventEntity | null> {
+    return this.events.findOneBy({ tenantId, userId, seriesId, originalStart, deletedAt: IsNull() });
+  }
+
   /** A live event of the user; null for another user's, a tombstone, or none. */
   findLive(tenantId: string, userId: number, id: string): Promise<CrmEventEntity | null> {
     return this.events.findOneBy({ tenantId, userId, id, deletedAt: IsNull() });
   }
 
-  async create(tenantId: string, userId: number, fields: CrmEventFields, now: Date): Promise<CrmEventEntity> {
+  /** A CRM-made event; with `exception`, a modified occurrence of that series (the caller checked it is the user's). */
+  async create(tenantId: string, userId: number, fields: CrmEventFields, now: Date, exception: { seriesId: string; originalStart: string } | null = null): Promise<CrmEventEntity> {
     return this.events.save(
       this.events.create({
         tenantId,
         userId,
         ...fields,
+        seriesId: exception?.seriesId ?? null,
+        originalStart: exception?.originalStart ?? null,
         origin: 'crm',
         connectionId: null,
         delegationCredentialId: null,
@@ -87,6 +95,8 @@ export class CrmEventsRepository {
   async deleteFromCrm(tenantId: string, userId: number, id: string, now: Date): Promise<boolean> {
     const row = await this.findLive(tenantId, userId, id);
     if (!row) return false;
+    // A series' exceptions go with it (the provider deletes a series' occurrences with the series).
+    await this.events.delete({ tenantId, userId, seriesId: id });
     const bound = row.connectionId !== null || row.delegationCredentialId !== null;
     if (bound) await this.events.update({ tenantId, userId, id }, { deletedAt: now, updatedAt: now });
     else await this.events.delete({ tenantId, userId, id });
