@@ -21,6 +21,9 @@ const PUBLIC_ENTRY_POINTS = [
   '[a-z-]+\\.service',
   '[a-z-]+\\.types',
   'link-policy',
+  // The CRM event content as the two-way engine reads it (times in a zone, RRULE/EXDATE lines):
+  // the CRM store's validation and occurrence checks read it the same way.
+  'two-way-event',
   'calendar-provider',
   'provider-errors',
   'provider-registry',

@@ -2,6 +2,7 @@ import { DateTime, IANAZone } from 'luxon';
 import { DomainException } from '../common/errors/domain.exception';
 import { ErrorCode, FieldError } from '../common/errors/error-codes';
 import type { CrmEventFields } from '../database/repositories/crm-events.repository';
+import { instantOf } from '../sync/two-way-event';
 
 export const CRM_EVENT_FIELDS = ['title', 'description', 'location', 'start', 'end', 'timeZone', 'allDay', 'recurrence'] as const;
 /** POST only: make the event an exception (a modified occurrence) of one of the user's series. */
@@ -154,12 +155,6 @@ function zone(input: Record<string, unknown>, fail: Fail): string | undefined {
     return undefined;
   }
   return value;
-}
-
-/** The instant of a checked time (all-day: midnight UTC of the date), as the sync engine computes it for imported events. */
-function instantOf(value: string, zone: string, allDay: boolean): Date | null {
-  const parsed = allDay ? DateTime.fromISO(value, { zone: 'UTC' }) : /(?:Z|[+-]\d{2}:\d{2})$/.test(value) ? DateTime.fromISO(value, { setZone: true }) : DateTime.fromISO(value, { zone });
-  return parsed.isValid ? parsed.toJSDate() : null;
 }
 
 function time(field: string, value: string | undefined, allDay: boolean, timeZone: string, fail: Fail): Date | null {
