@@ -1,6 +1,7 @@
 import { DateTime, IANAZone } from 'luxon';
 import { DomainException } from '../common/errors/domain.exception';
 import { ErrorCode, FieldError } from '../common/errors/error-codes';
+import { type Fail, stringField } from '../common/errors/field-readers';
 import type { CrmEventFields } from '../database/repositories/crm-events.repository';
 import { instantOf } from '../sync/two-way-event';
 
@@ -32,7 +33,6 @@ const RRULE_PART = /^[A-Z]{2,10}=[A-Za-z0-9,:+-]{1,200}$/;
 const EXDATE_HEAD = /^EXDATE(?:;VALUE=DATE|;VALUE=DATE-TIME|;TZID=[A-Za-z0-9_/+-]{1,64})?$/i;
 const EXDATE_VALUE = /^\d{8}(?:T\d{6}Z?)?$/;
 
-type Fail = (field: string, message: string) => void;
 
 /**
  * Checks a CRM event body (POST: whole; PATCH: the fields sent, merged over the stored event
@@ -117,15 +117,8 @@ export function validationFailed(errors: FieldError[]): DomainException {
 }
 
 function text(input: Record<string, unknown>, field: string, required: boolean, max: number, fail: Fail): string | undefined {
-  const value = input[field];
-  if (value === undefined || value === null) {
-    if (required) fail(field, `${field} is required`);
-    return undefined;
-  }
-  if (typeof value !== 'string') {
-    fail(field, `${field} must be a string`);
-    return undefined;
-  }
+  const value = stringField(input, field, required, fail);
+  if (value === undefined) return undefined;
   if (value.length > max) {
     fail(field, `${field} must be at most ${max} characters`);
     return undefined;

@@ -5,6 +5,7 @@ import { parsePolicy, POLICY_TOKENS } from '../sync/link-policy';
 import { PROVIDER_KINDS } from '../database/entities/provider-kind';
 import { isIanaTimeZone } from './link-time-zone';
 import { LINK_ACTIONS, LINK_REQUEST_FIELDS, LinkRequest } from './links-request';
+import { type Fail, stringField } from '../common/errors/field-readers';
 
 const MAX_TAG_LENGTH = 200;
 
@@ -62,23 +63,8 @@ export function validationFailed(errors: FieldError[]): DomainException {
   return new DomainException(ErrorCode.ValidationFailed, `Validation failed: ${fields}`, 422, errors);
 }
 
-type Fail = (field: string, message: string) => void;
-
-function requiredString(input: Record<string, unknown>, field: string, required: boolean, fail: Fail): string | undefined {
-  const value = input[field];
-  if (value === undefined || value === null) {
-    if (required) fail(field, `${field} is required`);
-    return undefined;
-  }
-  if (typeof value !== 'string') {
-    fail(field, `${field} must be a string`);
-    return undefined;
-  }
-  return value;
-}
-
 function oneOf<T extends string>(input: Record<string, unknown>, field: string, allowed: readonly T[], fail: Fail): T | undefined {
-  const value = requiredString(input, field, true, fail);
+  const value = stringField(input, field, true, fail);
   if (value === undefined) return undefined;
   if (!(allowed as readonly string[]).includes(value)) {
     fail(field, `${field} must be one of: ${allowed.join(', ')}`);
@@ -88,7 +74,7 @@ function oneOf<T extends string>(input: Record<string, unknown>, field: string, 
 }
 
 function email(input: Record<string, unknown>, field: string, fail: Fail): string | undefined {
-  const value = requiredString(input, field, true, fail);
+  const value = stringField(input, field, true, fail);
   if (value === undefined) return undefined;
   const trimmed = value.trim();
   if (!isMailboxAddress(trimmed)) {
@@ -99,7 +85,7 @@ function email(input: Record<string, unknown>, field: string, fail: Fail): strin
 }
 
 function timeZone(input: Record<string, unknown>, field: string, required: boolean, fail: Fail): string | undefined {
-  const value = requiredString(input, field, required, fail);
+  const value = stringField(input, field, required, fail);
   if (value === undefined) return undefined;
   if (!isIanaTimeZone(value)) {
     fail(field, `${field} must be an IANA time zone name such as America/Chicago`);
@@ -109,7 +95,7 @@ function timeZone(input: Record<string, unknown>, field: string, required: boole
 }
 
 function policyString(input: Record<string, unknown>, required: boolean, fail: Fail): string | undefined {
-  const value = requiredString(input, 'policy', required, fail);
+  const value = stringField(input, 'policy', required, fail);
   if (value === undefined) return undefined;
   const parsed = parsePolicy(value);
   if (!parsed.ok) {
@@ -120,7 +106,7 @@ function policyString(input: Record<string, unknown>, required: boolean, fail: F
 }
 
 function tagString(input: Record<string, unknown>, fail: Fail): string | null {
-  const value = requiredString(input, 'tag', false, fail);
+  const value = stringField(input, 'tag', false, fail);
   if (value === undefined) return null;
   if (value.length > MAX_TAG_LENGTH || value.includes('\u0000')) {
     fail('tag', `tag must be at most ${MAX_TAG_LENGTH} characters of text`);
